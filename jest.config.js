@@ -8,8 +8,7 @@ module.exports = {
       "ts-jest",
       {
         // Type checking is `npm run typecheck`'s job; here we only transpile (fast).
-        isolatedModules: true,
-        tsconfig: { module: "commonjs", moduleResolution: "node", esModuleInterop: true },
+        tsconfig: { module: "commonjs", moduleResolution: "node", esModuleInterop: true, isolatedModules: true },
       },
     ],
   },

@@ -58,6 +58,11 @@ export class OversizedTokenError extends AuthorizerError {
   readonly reason = "oversized_token";
 }
 
+/** The JWKS endpoint is down, slow or answered garbage: fail closed (401) and say so in the log. */
+export class JwksUnavailableError extends AuthorizerError {
+  readonly reason = "jwks_unavailable";
+}
+
 /** The token was rejected by verification; `reason` says which check. */
 export class TokenRejectedError extends AuthorizerError {
   constructor(

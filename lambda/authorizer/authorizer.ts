@@ -1,0 +1,147 @@
+// The decision: event → 401 (throw Error("Unauthorized")), Deny (403) or Allow, with one JSON log line.
+// This is the one place where errors are mapped to what API Gateway sees. Nothing but
+// `Error("Unauthorized")` ever leaves the handler: any other throw would be a 500.
+
+import type { Logger } from "@aws-lambda-powertools/logger";
+import type { APIGatewayAuthorizerResult } from "aws-lambda";
+import { extractBearerToken } from "./bearer-token";
+import { AuthorizerError, MalformedEventError, type Reason, TokenRejectedError } from "./errors";
+import { everyRoute, type MethodArn, parseMethodArn, policyDocument, statement } from "./policy";
+import type { CompiledRouteRules } from "./route-rules";
+import { VerifiedTokenCache } from "./verified-token-cache";
+import type { CognitoClaims, TokenVerifier } from "./verify";
+
+export interface AuthorizerDeps {
+  readonly verifier: Pick<TokenVerifier, "verify">;
+  readonly logger: Pick<Logger, "info" | "warn">;
+  /** undefined: every valid token may call every route of the stage. */
+  readonly routeRules: CompiledRouteRules | undefined;
+  /** Verified tokens kept in memory; 0 disables the cache. @default 1000 */
+  readonly verifiedTokenCacheSize?: number;
+}
+
+/** What API Gateway passes on to the backend in requestContext.authorizer (strings only). */
+export interface CallerContext {
+  readonly sub: string;
+  readonly username: string;
+  readonly clientId: string;
+  readonly tokenUse: string;
+  readonly scope: string;
+  readonly groups: string;
+}
+
+export type AuthorizerHandler = (event: unknown) => Promise<APIGatewayAuthorizerResult>;
+
+export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
+  const { verifier, logger, routeRules } = deps;
+  const cacheSize = deps.verifiedTokenCacheSize ?? 1000;
+  const cache = cacheSize > 0 ? new VerifiedTokenCache<CognitoClaims>(cacheSize) : undefined;
+  const allowAll = new Map<string, APIGatewayAuthorizerResult["policyDocument"]>();
+
+  async function verified(token: string): Promise<CognitoClaims> {
+    const hit = cache?.get(token, Date.now() / 1000);
+    if (hit !== undefined) return hit;
+    const claims = await verifier.verify(token);
+    cache?.set(token, claims);
+    return claims;
+  }
+
+  return async function handler(event: unknown): Promise<APIGatewayAuthorizerResult> {
+    let arn: MethodArn | undefined;
+    try {
+      if (typeof event !== "object" || event === null)
+        throw new MalformedEventError("event is not an object");
+      arn = parseMethodArn((event as { methodArn?: unknown }).methodArn);
+      const token = extractBearerToken(event);
+      const claims = await verified(token);
+      const context = callerContext(claims);
+
+      if (routeRules === undefined) {
+        // Cache-safe by construction: the same document is right for every route of the stage.
+        let document = allowAll.get(arn.resourcePrefix);
+        if (document === undefined) {
+          document = policyDocument([statement("Allow", [everyRoute(arn)])]);
+          if (allowAll.size < 16) allowAll.set(arn.resourcePrefix, document);
+        }
+        log(logger, "allow", "allowed", arn, context.sub);
+        return { principalId: context.sub, policyDocument: document, context: { ...context } };
+      }
+
+      const decision = routeRules.decide(
+        { scopes: new Set(splitScopes(context.scope)), groups: new Set(groupsOf(claims)) },
+        arn,
+      );
+      const reason: Reason = decision.allowed
+        ? "allowed"
+        : decision.route === undefined
+          ? "unknown_route"
+          : "forbidden_route";
+      log(logger, decision.allowed ? "allow" : "deny", reason, arn, context.sub, decision.route);
+      return {
+        principalId: context.sub,
+        policyDocument: policyDocument(decision.statements),
+        context: { ...context },
+      };
+    } catch (err) {
+      const rejection =
+        err instanceof AuthorizerError
+          ? err
+          : new TokenRejectedError(
+              "internal_error",
+              `unexpected ${err instanceof Error ? err.name : typeof err}`,
+            );
+      log(logger, "unauthorized", rejection.reason, arn, undefined, undefined, rejection.message);
+      throw new Error("Unauthorized");
+    }
+  };
+}
+
+function callerContext(claims: CognitoClaims): CallerContext {
+  if (typeof claims.sub !== "string" || claims.sub === "") {
+    throw new TokenRejectedError("invalid_claims", "no sub claim");
+  }
+  const isAccess = claims.token_use === "access";
+  const username = isAccess ? claims.username : claims["cognito:username"];
+  const clientId = isAccess ? claims.client_id : claims.aud;
+  return {
+    sub: claims.sub,
+    username: typeof username === "string" ? username : "",
+    clientId: typeof clientId === "string" ? clientId : "",
+    tokenUse: claims.token_use,
+    scope: typeof claims.scope === "string" ? claims.scope : "",
+    groups: groupsOf(claims).join(","),
+  };
+}
+
+function groupsOf(claims: CognitoClaims): string[] {
+  const groups = claims["cognito:groups"];
+  return Array.isArray(groups) ? groups.filter((g): g is string => typeof g === "string") : [];
+}
+
+function splitScopes(scope: string): string[] {
+  return scope.split(" ").filter((s) => s !== "");
+}
+
+// One line per decision. Never the token, its signature or the Authorization header: only our own
+// reason code and message (which never embed input), the principal and the route.
+function log(
+  logger: AuthorizerDeps["logger"],
+  outcome: "allow" | "deny" | "unauthorized",
+  reason: Reason,
+  arn: MethodArn | undefined,
+  principal: string | undefined,
+  route?: string,
+  detail?: string,
+): void {
+  const fields = {
+    outcome,
+    reason,
+    principal,
+    route,
+    method: arn?.method,
+    path: arn?.path.slice(0, 256),
+    detail: detail?.slice(0, 200),
+  };
+  if (outcome === "unauthorized") logger.warn("authorizer decision", fields);
+  else logger.info("authorizer decision", fields);
+}

@@ -1,0 +1,21 @@
+// Lambda entry: wiring only. Configuration, verifier and logger are built once per execution
+// environment, at module load; the JWKS is fetched during init (top-level await, ESM bundle), so the
+// first request needs no network. A bad configuration fails the load: the function never serves.
+
+import { Logger } from "@aws-lambda-powertools/logger";
+import { createAuthorizer } from "./authorizer";
+import { loadConfig } from "./config";
+import { createTokenVerifier } from "./verify";
+
+const logger = new Logger({ serviceName: "cognito-jwt-authorizer" });
+const config = loadConfig(process.env);
+const verifier = createTokenVerifier(config);
+
+try {
+  await verifier.hydrate();
+} catch (err) {
+  // Not fatal: requests fail closed (401, reason jwks_unavailable) and fetch again until it is back.
+  logger.warn("JWKS not available at cold start", { reason: "jwks_unavailable", detail: String(err) });
+}
+
+export const handler = createAuthorizer({ verifier, logger, routeRules: config.routeRules });

@@ -1,0 +1,115 @@
+// Fetches the pool's JWKS from one fixed URL, for aws-jwt-verify's SimpleJwksCache.
+//
+// Why our own fetcher: CognitoJwtVerifier builds the Cognito JWKS URL itself and ignores a custom
+// one, and its default fetcher speaks https only. This fetcher ignores the URL it is asked for and
+// always fetches the configured one (Cognito's, or JWKS_URI for an emulator or a test server).
+// It fails closed and fast: a deadline on the whole exchange, a size cap, a JSON shape check, and
+// a short cool-down after a failure so that a dead endpoint is not hammered at request rate.
+
+import http from "node:http";
+import https from "node:https";
+import { JwksUnavailableError } from "./errors";
+
+export interface JwksFetcherOptions {
+  /** Deadline for connect + response, in ms. @default 1500 */
+  readonly timeoutMs?: number;
+  /** Largest JWKS accepted, in bytes. @default 65536 */
+  readonly maxBytes?: number;
+  /** After a failed fetch, fail fast for this long (ms) before trying again. @default 1000 */
+  readonly coolDownMs?: number;
+}
+
+export class JwksFetcher {
+  private readonly timeoutMs: number;
+  private readonly maxBytes: number;
+  private readonly coolDownMs: number;
+  private inFlight: Promise<ArrayBuffer> | undefined;
+  private retryAfter = 0;
+  /** Number of HTTP requests made (observable by tests and the log). */
+  requests = 0;
+
+  constructor(
+    private readonly url: URL,
+    options: JwksFetcherOptions = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 1500;
+    this.maxBytes = options.maxBytes ?? 65536;
+    this.coolDownMs = options.coolDownMs ?? 1000;
+  }
+
+  /** The `uri` argument (what the verifier thinks the JWKS URL is) is deliberately ignored. */
+  fetch(): Promise<ArrayBuffer> {
+    if (Date.now() < this.retryAfter) {
+      return Promise.reject(new JwksUnavailableError("JWKS endpoint failed recently; cooling down"));
+    }
+    // Concurrent callers (hydration asks for two issuer URLs at once) share one request.
+    this.inFlight ??= this.get().then(
+      (body) => {
+        this.inFlight = undefined;
+        return body;
+      },
+      (err: unknown) => {
+        this.inFlight = undefined;
+        this.retryAfter = Date.now() + this.coolDownMs;
+        throw err;
+      },
+    );
+    return this.inFlight;
+  }
+
+  private get(): Promise<ArrayBuffer> {
+    this.requests += 1;
+    const client = this.url.protocol === "http:" ? http : https;
+    return new Promise<ArrayBuffer>((resolve, reject) => {
+      const fail = (message: string): void => {
+        request.destroy();
+        reject(new JwksUnavailableError(message));
+      };
+      const request = client.get(this.url, { headers: { accept: "application/json" } }, (response) => {
+        if (response.statusCode !== 200) {
+          response.resume();
+          fail(`JWKS endpoint answered HTTP ${response.statusCode ?? "?"}`);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on("data", (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > this.maxBytes) fail(`JWKS larger than ${this.maxBytes} bytes`);
+          else chunks.push(chunk);
+        });
+        response.on("error", () => fail("JWKS response stream failed"));
+        response.on("end", () => {
+          clearTimeout(deadline);
+          const body = Buffer.concat(chunks);
+          if (!looksLikeJwks(body)) {
+            reject(new JwksUnavailableError("JWKS endpoint answered something that is not a key set"));
+            return;
+          }
+          resolve(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer);
+        });
+      });
+      const deadline = setTimeout(
+        () => fail(`JWKS endpoint did not answer within ${this.timeoutMs} ms`),
+        this.timeoutMs,
+      );
+      request.on("error", (err) => {
+        clearTimeout(deadline);
+        reject(new JwksUnavailableError(`JWKS request failed: ${err.message}`));
+      });
+      request.on("close", () => clearTimeout(deadline));
+    });
+  }
+}
+
+/** `{"keys": [ ... ]}` with at least one key; anything else is an endpoint fault, not a token fault. */
+function looksLikeJwks(body: Buffer): boolean {
+  try {
+    const parsed: unknown = JSON.parse(body.toString("utf8"));
+    if (typeof parsed !== "object" || parsed === null) return false;
+    const { keys } = parsed as { keys?: unknown };
+    return Array.isArray(keys) && keys.length > 0;
+  } catch {
+    return false;
+  }
+}

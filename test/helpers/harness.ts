@@ -1,0 +1,156 @@
+// Builds a real authorizer for tests: a generated key served by a loopback JWKS server, the
+// production config loader, aws-jwt-verify through our fetcher, and Powertools Logger with its
+// output captured (so that tests can read the decision lines and check what they never contain).
+
+import { Logger } from "@aws-lambda-powertools/logger";
+import type { APIGatewayAuthorizerResult } from "aws-lambda";
+import { createAuthorizer } from "../../lambda/authorizer/authorizer";
+import { loadConfig } from "../../lambda/authorizer/config";
+import { createTokenVerifier, type TokenVerifierOptions } from "../../lambda/authorizer/verify";
+import { generateTestKey, type TestKey, TEST_CLIENT_ID, TEST_USER_POOL_ID } from "./issuer";
+import { JwksServer } from "./jwks-server";
+
+export const API_PREFIX = "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/";
+
+export function methodArn(method: string, path: string): string {
+  return `${API_PREFIX}${method}${path}`;
+}
+
+export function tokenEvent(
+  authorizationToken: unknown,
+  method = "GET",
+  path = "/items",
+): Record<string, unknown> {
+  return { type: "TOKEN", authorizationToken, methodArn: methodArn(method, path) };
+}
+
+export function requestEvent(
+  headers: Record<string, unknown> | null,
+  multiValueHeaders: Record<string, unknown> | null = null,
+  method = "GET",
+  path = "/items",
+): Record<string, unknown> {
+  return {
+    type: "REQUEST",
+    methodArn: methodArn(method, path),
+    resource: path,
+    path,
+    httpMethod: method,
+    headers,
+    multiValueHeaders,
+    queryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    requestContext: { accountId: "123456789012", apiId: "abcdef1234", stage: "prod", httpMethod: method },
+  };
+}
+
+export type Outcome =
+  | { kind: "unauthorized" }
+  | { kind: "policy"; result: APIGatewayAuthorizerResult }
+  | { kind: "other-error"; error: unknown };
+
+export interface HarnessOptions {
+  readonly env?: Record<string, string>;
+  readonly verifier?: TokenVerifierOptions;
+  readonly verifiedTokenCacheSize?: number;
+  readonly keys?: TestKey[];
+  readonly hydrate?: boolean;
+}
+
+/** Log lines written by Powertools Logger, captured from stdout/stderr. */
+export class LogCapture {
+  /** Lines of the current run (cleared by start()). */
+  readonly lines: string[] = [];
+  /** Every line captured since this capture was created. */
+  readonly history: string[] = [];
+  private restore: (() => void) | undefined;
+
+  start(): void {
+    this.lines.length = 0;
+    const out = process.stdout.write.bind(process.stdout);
+    const err = process.stderr.write.bind(process.stderr);
+    const capture = (chunk: unknown): boolean => {
+      this.lines.push(String(chunk));
+      this.history.push(String(chunk));
+      return true;
+    };
+    process.stdout.write = capture as typeof process.stdout.write;
+    process.stderr.write = capture as typeof process.stderr.write;
+    this.restore = () => {
+      process.stdout.write = out;
+      process.stderr.write = err;
+    };
+  }
+
+  stop(): void {
+    this.restore?.();
+    this.restore = undefined;
+  }
+
+  get text(): string {
+    return this.lines.join("");
+  }
+
+  /** Parsed decision lines. */
+  decisions(): Record<string, unknown>[] {
+    return this.text
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.message === "authorizer decision");
+  }
+}
+
+export class Harness {
+  readonly logs = new LogCapture();
+
+  private constructor(
+    readonly key: TestKey,
+    readonly server: JwksServer,
+    readonly verifier: ReturnType<typeof createTokenVerifier>,
+    readonly handler: (event: unknown) => Promise<APIGatewayAuthorizerResult>,
+  ) {}
+
+  static async start(options: HarnessOptions = {}): Promise<Harness> {
+    const keys = options.keys ?? [generateTestKey()];
+    const server = await JwksServer.start(keys.map((k) => k.jwk));
+    const config = loadConfig({
+      USER_POOL_ID: TEST_USER_POOL_ID,
+      CLIENT_ID: TEST_CLIENT_ID,
+      JWKS_URI: server.url,
+      ...options.env,
+    });
+    const verifier = createTokenVerifier(config, { timeoutMs: 500, coolDownMs: 0, ...options.verifier });
+    if (options.hydrate !== false) await verifier.hydrate();
+    const logger = new Logger({ serviceName: "cognito-jwt-authorizer-test", logLevel: "INFO" });
+    const handler = createAuthorizer({
+      verifier,
+      logger,
+      routeRules: config.routeRules,
+      ...(options.verifiedTokenCacheSize === undefined
+        ? {}
+        : { verifiedTokenCacheSize: options.verifiedTokenCacheSize }),
+    });
+    return new Harness(keys[0] as TestKey, server, verifier, handler);
+  }
+
+  /** Run the handler and classify what API Gateway would do with the result. */
+  async run(event: unknown): Promise<Outcome> {
+    this.logs.start();
+    try {
+      return { kind: "policy", result: await this.handler(event) };
+    } catch (error) {
+      if (error instanceof Error && error.message === "Unauthorized" && error.constructor === Error) {
+        return { kind: "unauthorized" };
+      }
+      return { kind: "other-error", error };
+    } finally {
+      this.logs.stop();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.server.stop();
+  }
+}

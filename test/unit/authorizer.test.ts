@@ -1,0 +1,192 @@
+import {
+  accessClaims,
+  generateTestKey,
+  idClaims,
+  OTHER_CLIENT_ID,
+  signToken,
+  TEST_CLIENT_ID,
+} from "../helpers/issuer";
+import { API_PREFIX, Harness, methodArn, requestEvent, tokenEvent } from "../helpers/harness";
+
+describe("authorizer without route rules", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await Harness.start();
+  });
+  afterAll(() => h.close());
+
+  it("allows a valid access token with a policy for every route of the stage, never '*'", async () => {
+    const token = signToken(h.key, accessClaims());
+    const outcome = await h.run(tokenEvent(`Bearer ${token}`, "GET", "/items/42"));
+    expect(outcome.kind).toBe("policy");
+    if (outcome.kind !== "policy") return;
+    // Cache-safe: API Gateway reuses this policy for the next route this token calls.
+    expect(outcome.result.policyDocument).toEqual({
+      Version: "2012-10-17",
+      Statement: [{ Action: "execute-api:Invoke", Effect: "Allow", Resource: [`${API_PREFIX}*/*`] }],
+    });
+    expect(outcome.result.principalId).toBe("11111111-2222-3333-4444-555555555555");
+  });
+
+  it("passes the caller's identity as string-only context", async () => {
+    const token = signToken(
+      h.key,
+      accessClaims({ "cognito:groups": ["readers", "editors"], scope: "a/b c/d" }),
+    );
+    const outcome = await h.run(tokenEvent(`Bearer ${token}`));
+    if (outcome.kind !== "policy") throw new Error(`expected a policy, got ${outcome.kind}`);
+    expect(outcome.result.context).toEqual({
+      sub: "11111111-2222-3333-4444-555555555555",
+      username: "reader",
+      clientId: TEST_CLIENT_ID,
+      tokenUse: "access",
+      scope: "a/b c/d",
+      groups: "readers,editors",
+    });
+    // API Gateway answers 500 when a context value is anything but a string, number or boolean.
+    for (const value of Object.values(outcome.result.context ?? {})) {
+      expect(["string", "number", "boolean"]).toContain(typeof value);
+    }
+  });
+
+  it("gives empty strings, not undefined, for a caller without groups or scopes", async () => {
+    const claims = accessClaims();
+    delete claims["cognito:groups"];
+    delete claims.scope;
+    const outcome = await h.run(tokenEvent(`Bearer ${signToken(h.key, claims)}`));
+    if (outcome.kind !== "policy") throw new Error(`expected a policy, got ${outcome.kind}`);
+    expect(outcome.result.context).toMatchObject({ groups: "", scope: "" });
+  });
+
+  it("accepts a REQUEST event with a lowercase header", async () => {
+    const token = signToken(h.key, accessClaims());
+    const outcome = await h.run(requestEvent({ authorization: `Bearer ${token}` }));
+    expect(outcome.kind).toBe("policy");
+  });
+
+  it("answers exactly Error('Unauthorized') for an invalid token, and logs why", async () => {
+    const claims = accessClaims({ client_id: OTHER_CLIENT_ID });
+    const outcome = await h.run(tokenEvent(`Bearer ${signToken(h.key, claims)}`));
+    expect(outcome.kind).toBe("unauthorized");
+    expect(h.logs.decisions()).toEqual([
+      expect.objectContaining({ outcome: "unauthorized", reason: "wrong_client", level: "WARN" }),
+    ]);
+  });
+
+  it("refuses an ID token where access tokens are configured", async () => {
+    const outcome = await h.run(tokenEvent(`Bearer ${signToken(h.key, idClaims())}`));
+    expect(outcome.kind).toBe("unauthorized");
+    expect(h.logs.decisions()[0]).toMatchObject({ reason: "wrong_token_use" });
+  });
+
+  it("refuses a malformed methodArn rather than emitting a broad policy", async () => {
+    const token = signToken(h.key, accessClaims());
+    for (const arn of [
+      "*",
+      "arn:aws:execute-api:us-east-1:123456789012:*/prod/GET/items",
+      "arn:aws:execute-api:us-east-1:*:abcdef1234/prod/GET/items",
+      "arn:aws:lambda:us-east-1:123456789012:function:x",
+      `${API_PREFIX}GET`,
+      `${API_PREFIX}FETCH/items`,
+      42,
+    ]) {
+      const outcome = await h.run({ type: "TOKEN", authorizationToken: `Bearer ${token}`, methodArn: arn });
+      expect(outcome.kind).toBe("unauthorized");
+    }
+  });
+
+  it("logs one decision line per request with outcome, reason, principal and route", async () => {
+    const token = signToken(h.key, accessClaims());
+    await h.run(tokenEvent(`Bearer ${token}`, "DELETE", "/items/7"));
+    expect(h.logs.decisions()).toEqual([
+      expect.objectContaining({
+        outcome: "allow",
+        reason: "allowed",
+        principal: "11111111-2222-3333-4444-555555555555",
+        method: "DELETE",
+        path: "/items/7",
+      }),
+    ]);
+  });
+});
+
+describe("authorizer with TOKEN_USE=id", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await Harness.start({ env: { TOKEN_USE: "id" } });
+  });
+  afterAll(() => h.close());
+
+  it("allows an ID token for the client and reads cognito:username and aud", async () => {
+    const outcome = await h.run(tokenEvent(`Bearer ${signToken(h.key, idClaims())}`));
+    if (outcome.kind !== "policy") throw new Error(`expected a policy, got ${outcome.kind}`);
+    expect(outcome.result.context).toMatchObject({
+      username: "reader",
+      clientId: TEST_CLIENT_ID,
+      tokenUse: "id",
+    });
+  });
+
+  it("refuses an ID token for another client (aud) and an access token", async () => {
+    expect(
+      (await h.run(tokenEvent(`Bearer ${signToken(h.key, idClaims({ aud: OTHER_CLIENT_ID }))}`))).kind,
+    ).toBe("unauthorized");
+    expect((await h.run(tokenEvent(`Bearer ${signToken(h.key, accessClaims())}`))).kind).toBe("unauthorized");
+  });
+});
+
+describe("several allowed clients", () => {
+  it("accepts a token of any client in CLIENT_ID and no other", async () => {
+    const h = await Harness.start({ env: { CLIENT_ID: `${TEST_CLIENT_ID},${OTHER_CLIENT_ID}` } });
+    try {
+      for (const client of [TEST_CLIENT_ID, OTHER_CLIENT_ID]) {
+        const outcome = await h.run(
+          tokenEvent(`Bearer ${signToken(h.key, accessClaims({ client_id: client }))}`),
+        );
+        expect(outcome.kind).toBe("policy");
+      }
+      const third = signToken(h.key, accessClaims({ client_id: "thirdclient" }));
+      expect((await h.run(tokenEvent(`Bearer ${third}`))).kind).toBe("unauthorized");
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe("verified-token cache", () => {
+  it("serves a repeated token without verifying again, until the token's exp", async () => {
+    const h = await Harness.start();
+    try {
+      const token = signToken(h.key, accessClaims({ exp: Math.floor(Date.now() / 1000) + 2 }));
+      const verify = jest.spyOn(h.verifier, "verify");
+      expect((await h.run(tokenEvent(`Bearer ${token}`))).kind).toBe("policy");
+      expect((await h.run(tokenEvent(`Bearer ${token}`, "POST", "/items"))).kind).toBe("policy");
+      expect(verify).toHaveBeenCalledTimes(1);
+      // Past exp, the cached entry is not used: the library sees the token again and refuses it.
+      await new Promise((r) => setTimeout(r, 3100));
+      expect((await h.run(tokenEvent(`Bearer ${token}`))).kind).toBe("unauthorized");
+      expect(verify).toHaveBeenCalledTimes(2);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("never caches a failure as a success", async () => {
+    const h = await Harness.start();
+    try {
+      const other = generateTestKey(h.key.kid); // same kid, different key: bad signature
+      const forged = signToken(other, accessClaims());
+      expect((await h.run(tokenEvent(`Bearer ${forged}`))).kind).toBe("unauthorized");
+      expect((await h.run(tokenEvent(`Bearer ${forged}`))).kind).toBe("unauthorized");
+      expect(h.logs.decisions()[0]).toMatchObject({ reason: "bad_signature" });
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+it("methodArn helper matches the real shape", () => {
+  expect(methodArn("GET", "/items/42")).toBe(
+    "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/GET/items/42",
+  );
+});

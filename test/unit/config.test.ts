@@ -1,0 +1,68 @@
+import { loadConfig } from "../../lambda/authorizer/config";
+
+const BASE = { USER_POOL_ID: "us-east-1_AbC123", CLIENT_ID: "client1" };
+
+describe("loadConfig", () => {
+  it("parses the minimal configuration with defaults", () => {
+    const config = loadConfig(BASE);
+    expect(config).toMatchObject({
+      userPoolId: "us-east-1_AbC123",
+      region: "us-east-1",
+      clientIds: ["client1"],
+      tokenUse: "access",
+      routeRules: undefined,
+    });
+    // Without JWKS_URI, keys come from Cognito's own endpoint for the pool.
+    expect(config.jwksUri.href).toBe(
+      "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123/.well-known/jwks.json",
+    );
+  });
+
+  it("trims values and splits CLIENT_ID on commas", () => {
+    const config = loadConfig({
+      USER_POOL_ID: " eu-west-1_x9 ",
+      CLIENT_ID: " a1 , b2,a1",
+      TOKEN_USE: " id ",
+    });
+    expect(config.clientIds).toEqual(["a1", "b2"]);
+    expect(config.tokenUse).toBe("id");
+    expect(config.region).toBe("eu-west-1");
+  });
+
+  it.each([
+    [{}, /USER_POOL_ID: is required/],
+    [{ CLIENT_ID: "c" }, /USER_POOL_ID: is required/],
+    [{ USER_POOL_ID: "  ", CLIENT_ID: "c" }, /USER_POOL_ID: is required/],
+    [{ USER_POOL_ID: "us-east-1", CLIENT_ID: "c" }, /USER_POOL_ID: expected a Cognito user pool id/],
+    [{ USER_POOL_ID: "us-east-1_bad*", CLIENT_ID: "c" }, /USER_POOL_ID/],
+    [{ USER_POOL_ID: "us-east-1_AbC" }, /CLIENT_ID: is required/],
+    [{ ...BASE, CLIENT_ID: "a,,b" }, /CLIENT_ID: expected comma-separated/],
+    [{ ...BASE, CLIENT_ID: "a b" }, /CLIENT_ID/],
+    [{ ...BASE, TOKEN_USE: "refresh" }, /TOKEN_USE: expected "access" or "id"/],
+    [{ ...BASE, TOKEN_USE: "Access" }, /TOKEN_USE/],
+    [{ ...BASE, JWKS_URI: "not a url" }, /JWKS_URI: is not a URL/],
+    [{ ...BASE, JWKS_URI: "http://example.com/jwks.json" }, /JWKS_URI: must be https/],
+    [{ ...BASE, JWKS_URI: "http://10.0.0.1/jwks.json" }, /JWKS_URI: must be https/],
+    [{ ...BASE, JWKS_URI: "ftp://127.0.0.1/jwks.json" }, /JWKS_URI: must be https/],
+    [{ ...BASE, JWKS_URI: "https://u:p@example.com/jwks.json" }, /JWKS_URI: must not carry credentials/],
+    [{ ...BASE, ROUTE_RULES: "{not json" }, /ROUTE_RULES/],
+    [{ ...BASE, ROUTE_RULES: "[]" }, /ROUTE_RULES/],
+    [{ ...BASE, ROUTE_RULES: '[{"route":"FETCH /x"}]' }, /ROUTE_RULES/],
+  ])("fails loudly on %j", (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it.each([
+    "http://127.0.0.1:9229/p/.well-known/jwks.json",
+    "http://localhost:1/x",
+    "http://[::1]:80/x",
+    "https://example.com/x",
+  ])("accepts JWKS_URI %s (http only on loopback)", (uri) => {
+    expect(loadConfig({ ...BASE, JWKS_URI: uri }).jwksUri.href).toBe(new URL(uri).href);
+  });
+
+  it("compiles ROUTE_RULES", () => {
+    const config = loadConfig({ ...BASE, ROUTE_RULES: '[{"route":"GET /me"}]' });
+    expect(config.routeRules?.rules).toEqual([{ route: "GET /me" }]);
+  });
+});

@@ -1,0 +1,144 @@
+// The Lambda entry point, as Lambda loads it: the esbuild ESM bundle imported by a fresh Node
+// process with the function's environment. Proves the wiring: config validated at load, keys
+// hydrated during init (the first request needs no network), the handler exported.
+
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { bundleAuthorizer } from "../../scripts/lib/bundle";
+import { methodArn } from "../helpers/harness";
+import {
+  accessClaims,
+  generateTestKey,
+  signToken,
+  TEST_CLIENT_ID,
+  TEST_USER_POOL_ID,
+} from "../helpers/issuer";
+import { JwksServer } from "../helpers/jwks-server";
+
+const run = promisify(execFile);
+
+let dir: string;
+let bundle: string;
+let runner: string;
+const key = generateTestKey();
+let server: JwksServer;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), "authorizer-index-"));
+  bundle = await bundleAuthorizer(dir);
+  // Imports the bundle, reports how many JWKS requests import made, then runs one event.
+  runner = path.join(dir, "runner.mjs");
+  writeFileSync(
+    runner,
+    `const { handler } = await import(${JSON.stringify(pathToFileURL(bundle).href)});
+     const event = JSON.parse(process.env.TEST_EVENT);
+     const before = Number(await (await fetch(process.env.TEST_COUNTER)).text());
+     let outcome;
+     try { outcome = { result: await handler(event) }; } catch (e) { outcome = { error: e.message }; }
+     const after = Number(await (await fetch(process.env.TEST_COUNTER)).text());
+     process.stdout.write("\\nRESULT " + JSON.stringify({ ...outcome, fetchesAtImport: before, fetchesDuringRequest: after - before }) + "\\n");`,
+  );
+  server = await JwksServer.start([key.jwk]);
+});
+
+afterAll(async () => {
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function runEntry(env: Record<string, string>, event: unknown) {
+  // A second tiny endpoint on the same server would skew the count; expose the counter via a file-less URL instead.
+  const counter = await startCounter();
+  try {
+    const { stdout, stderr } = await run(process.execPath, [runner], {
+      env: {
+        PATH: process.env.PATH ?? "",
+        TEST_EVENT: JSON.stringify(event),
+        TEST_COUNTER: counter.url,
+        ...env,
+      },
+    });
+    const line = stdout.split("\n").find((l) => l.startsWith("RESULT "));
+    return { result: JSON.parse((line ?? "RESULT null").slice(7)), stdout, stderr };
+  } finally {
+    await counter.close();
+  }
+}
+
+async function startCounter() {
+  const { createServer } = await import("node:http");
+  const s = createServer((_req, res) => res.end(String(server.requests)));
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const address = s.address() as { port: number };
+  return { url: `http://127.0.0.1:${address.port}/`, close: () => new Promise((r) => s.close(r)) };
+}
+
+const env = () => ({ USER_POOL_ID: TEST_USER_POOL_ID, CLIENT_ID: TEST_CLIENT_ID, JWKS_URI: server.url });
+
+it("hydrates the JWKS during import, so the first request makes no network call", async () => {
+  server.requests = 0;
+  const token = signToken(key, accessClaims());
+  const event = {
+    type: "TOKEN",
+    authorizationToken: `Bearer ${token}`,
+    methodArn: methodArn("GET", "/items"),
+  };
+  const { result } = await runEntry(env(), event);
+  expect(result.result.policyDocument.Statement[0].Effect).toBe("Allow");
+  expect(result.fetchesAtImport).toBe(1);
+  expect(result.fetchesDuringRequest).toBe(0);
+});
+
+it("answers 401 for a bad token through the bundled handler", async () => {
+  const event = {
+    type: "TOKEN",
+    authorizationToken: "Bearer abc.def.ghi",
+    methodArn: methodArn("GET", "/items"),
+  };
+  const { result, stdout, stderr } = await runEntry(env(), event);
+  expect(result.error).toBe("Unauthorized");
+  // The decision line is JSON from Powertools Logger (WARN goes to stderr), with the reason and without the token.
+  const decision = stderr
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l))
+    .find((l) => l.message === "authorizer decision");
+  expect(decision).toMatchObject({
+    outcome: "unauthorized",
+    reason: "malformed_token",
+    service: "cognito-jwt-authorizer",
+  });
+  expect(stdout + stderr).not.toContain("abc.def.ghi");
+});
+
+it("still loads when the JWKS endpoint is down at cold start, and fails closed", async () => {
+  const token = signToken(key, accessClaims());
+  const event = {
+    type: "TOKEN",
+    authorizationToken: `Bearer ${token}`,
+    methodArn: methodArn("GET", "/items"),
+  };
+  const { result, stderr } = await runEntry({ ...env(), JWKS_URI: "http://127.0.0.1:9/jwks.json" }, event);
+  expect(result.error).toBe("Unauthorized");
+  expect(stderr).toContain("JWKS not available at cold start");
+  expect(stderr).toMatch(/"outcome":"unauthorized","reason":"jwks_unavailable"/);
+});
+
+it.each([
+  [{ CLIENT_ID: TEST_CLIENT_ID }, "USER_POOL_ID"],
+  [{ USER_POOL_ID: TEST_USER_POOL_ID }, "CLIENT_ID"],
+  [{ USER_POOL_ID: TEST_USER_POOL_ID, CLIENT_ID: TEST_CLIENT_ID, TOKEN_USE: "both" }, "TOKEN_USE"],
+  [{ USER_POOL_ID: TEST_USER_POOL_ID, CLIENT_ID: TEST_CLIENT_ID, ROUTE_RULES: "[{" }, "ROUTE_RULES"],
+  [
+    { USER_POOL_ID: TEST_USER_POOL_ID, CLIENT_ID: TEST_CLIENT_ID, JWKS_URI: "http://example.com/k" },
+    "JWKS_URI",
+  ],
+])("fails the module load when configuration is bad (%j)", async (badEnv, variable) => {
+  const failure = await runEntry(badEnv, {}).catch((err: { stderr: string; code: number }) => err);
+  expect(failure).toHaveProperty("code", 1);
+  expect((failure as { stderr: string }).stderr).toContain(`Environment variable ${variable}`);
+});
