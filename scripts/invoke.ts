@@ -66,14 +66,29 @@ function mint(key: TestKey, caller = "reader", variant?: string): string {
   }
 }
 
-function substitute(value: unknown, key: TestKey): unknown {
-  if (typeof value === "string")
-    return value.replace(PLACEHOLDER, (_m, caller?: string, variant?: string) => mint(key, caller, variant));
-  if (Array.isArray(value)) return value.map((v) => substitute(v, key));
+/** Replace placeholders; the same placeholder within one event yields the same token. */
+function substitute(value: unknown, mintOnce: (caller?: string, variant?: string) => string): unknown {
+  if (typeof value === "string") {
+    return value.replace(PLACEHOLDER, (_m, caller?: string, variant?: string) => mintOnce(caller, variant));
+  }
+  if (Array.isArray(value)) return value.map((v) => substitute(v, mintOnce));
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, key)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, mintOnce)]));
   }
   return value;
+}
+
+function tokenMinter(key: TestKey): (caller?: string, variant?: string) => string {
+  const minted = new Map<string, string>();
+  return (caller, variant) => {
+    const id = `${caller ?? ""}:${variant ?? ""}`;
+    let token = minted.get(id);
+    if (token === undefined) {
+      token = mint(key, caller, variant);
+      minted.set(id, token);
+    }
+    return token;
+  };
 }
 
 type Result = {
@@ -116,7 +131,7 @@ async function main(): Promise<void> {
       handler: (e: unknown) => Promise<Result>;
     };
     for (const [i, file] of files.entries()) {
-      const event = substitute(events[i], key) as { methodArn?: unknown };
+      const event = substitute(events[i], tokenMinter(key)) as { methodArn?: unknown };
       console.log(`\n=== ${file}`);
       try {
         const result = await handler(event);

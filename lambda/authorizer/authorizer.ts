@@ -3,10 +3,17 @@
 // `Error("Unauthorized")` ever leaves the handler: any other throw would be a 500.
 
 import type { Logger } from "@aws-lambda-powertools/logger";
-import type { APIGatewayAuthorizerResult } from "aws-lambda";
 import { extractBearerToken } from "./bearer-token";
 import { AuthorizerError, MalformedEventError, type Reason, TokenRejectedError } from "./errors";
-import { everyRoute, type MethodArn, parseMethodArn, policyDocument, statement } from "./policy";
+import {
+  type AuthorizerResult,
+  everyRoute,
+  type MethodArn,
+  parseMethodArn,
+  type PolicyDocument,
+  policyDocument,
+  statement,
+} from "./policy";
 import type { CompiledRouteRules } from "./route-rules";
 import { VerifiedTokenCache } from "./verified-token-cache";
 import type { CognitoClaims, TokenVerifier } from "./verify";
@@ -30,13 +37,13 @@ export interface CallerContext {
   readonly groups: string;
 }
 
-export type AuthorizerHandler = (event: unknown) => Promise<APIGatewayAuthorizerResult>;
+export type AuthorizerHandler = (event: unknown) => Promise<AuthorizerResult>;
 
 export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
   const { verifier, logger, routeRules } = deps;
   const cacheSize = deps.verifiedTokenCacheSize ?? 1000;
   const cache = cacheSize > 0 ? new VerifiedTokenCache<CognitoClaims>(cacheSize) : undefined;
-  const allowAll = new Map<string, APIGatewayAuthorizerResult["policyDocument"]>();
+  const allowAll = new Map<string, PolicyDocument>();
 
   async function verified(token: string): Promise<CognitoClaims> {
     const hit = cache?.get(token, Date.now() / 1000);
@@ -46,7 +53,7 @@ export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
     return claims;
   }
 
-  return async function handler(event: unknown): Promise<APIGatewayAuthorizerResult> {
+  return async function handler(event: unknown): Promise<AuthorizerResult> {
     let arn: MethodArn | undefined;
     try {
       if (typeof event !== "object" || event === null)
@@ -91,6 +98,8 @@ export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
               `unexpected ${err instanceof Error ? err.name : typeof err}`,
             );
       log(logger, "unauthorized", rejection.reason, arn, undefined, undefined, rejection.message);
+      // Exactly this message, and deliberately no `cause`: nothing about why may reach the client.
+      // eslint-disable-next-line preserve-caught-error
       throw new Error("Unauthorized");
     }
   };

@@ -86,7 +86,7 @@ export class JwksFetcher {
             reject(new JwksUnavailableError("JWKS endpoint answered something that is not a key set"));
             return;
           }
-          resolve(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer);
+          resolve(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
         });
       });
       const deadline = setTimeout(

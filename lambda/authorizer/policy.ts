@@ -20,6 +20,14 @@ export interface PolicyDocument {
   readonly Statement: readonly PolicyStatement[];
 }
 
+/** What a REST API Lambda authorizer returns (IAM policy format). */
+export interface AuthorizerResult {
+  readonly principalId: string;
+  readonly policyDocument: PolicyDocument;
+  /** Only strings, numbers and booleans: anything else makes API Gateway answer 500. */
+  readonly context: Readonly<Record<string, string | number | boolean>>;
+}
+
 /** A parsed `methodArn`: `arn:{partition}:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}/{path}`. */
 export interface MethodArn {
   /** `arn:{partition}:execute-api:{region}:{account}:{apiId}/{stage}/`: every resource we emit starts with it. */

@@ -25,12 +25,12 @@ import {
   WaitPeriodNotYetEndedJwkError,
 } from "aws-jwt-verify/error";
 import { SimpleJwksCache, SimplePenaltyBox } from "aws-jwt-verify/jwk";
-import type { CognitoAccessTokenPayload, CognitoIdTokenPayload } from "aws-jwt-verify/jwt-model";
+import type { CognitoJwtPayload } from "aws-jwt-verify/jwt-model";
 import type { AuthorizerConfig } from "./config";
 import { AuthorizerError, type Reason, TokenRejectedError } from "./errors";
 import { JwksFetcher, type JwksFetcherOptions } from "./jwks-fetcher";
 
-export type CognitoClaims = CognitoAccessTokenPayload | CognitoIdTokenPayload;
+export type CognitoClaims = CognitoJwtPayload;
 
 export interface TokenVerifier {
   /** Resolves with the verified claims, or rejects with an AuthorizerError (never anything else). */

@@ -3,7 +3,7 @@
 // output captured (so that tests can read the decision lines and check what they never contain).
 
 import { Logger } from "@aws-lambda-powertools/logger";
-import type { APIGatewayAuthorizerResult } from "aws-lambda";
+import type { AuthorizerResult as APIGatewayAuthorizerResult } from "../../lambda/authorizer/policy";
 import { createAuthorizer } from "../../lambda/authorizer/authorizer";
 import { loadConfig } from "../../lambda/authorizer/config";
 import { createTokenVerifier, type TokenVerifierOptions } from "../../lambda/authorizer/verify";
@@ -75,8 +75,8 @@ export class LogCapture {
       this.history.push(String(chunk));
       return true;
     };
-    process.stdout.write = capture as typeof process.stdout.write;
-    process.stderr.write = capture as typeof process.stderr.write;
+    process.stdout.write = capture;
+    process.stderr.write = capture;
     this.restore = () => {
       process.stdout.write = out;
       process.stderr.write = err;
