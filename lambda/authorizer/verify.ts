@@ -22,6 +22,7 @@ import {
   JwtParseError,
   JwtWithoutValidKidError,
   KidNotFoundInJwksError,
+  ParameterValidationError,
   WaitPeriodNotYetEndedJwkError,
 } from "aws-jwt-verify/error";
 import { SimpleJwksCache, SimplePenaltyBox } from "aws-jwt-verify/jwk";
@@ -49,6 +50,21 @@ export interface TokenVerifierOptions extends JwksFetcherOptions {
 // A compact JWS in base64url without padding (RFC 7515 §7.1, RFC 7515 §2 "Base64url Encoding").
 // Checked before the library sees the token: standard base64, padding and whitespace are refused.
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/**
+ * RFC 4648 §3.5: the unused low bits of a segment's last character must be zero. Node's decoder
+ * ignores them, so without this check one signature has up to 16 spellings, each a distinct
+ * "token" string (a fresh key for API Gateway's cache and ours, and a way around exact-match
+ * denylists). O(1): only the last character of each segment can carry unused bits.
+ */
+function isCanonicalBase64url(segment: string): boolean {
+  const rest = segment.length % 4;
+  if (rest === 0) return true;
+  if (rest === 1) return false; // 6 bits cannot end a byte
+  const last = BASE64URL.indexOf(segment.charAt(segment.length - 1));
+  return (last & (rest === 2 ? 0b1111 : 0b11)) === 0;
+}
 
 export function createTokenVerifier(
   config: Pick<AuthorizerConfig, "userPoolId" | "clientIds" | "tokenUse" | "jwksUri">,
@@ -83,6 +99,15 @@ export function createTokenVerifier(
     fetcher,
     async verify(token) {
       if (!COMPACT_JWS.test(token)) throw new TokenRejectedError("malformed_token", "not a compact JWS");
+      const dot1 = token.indexOf(".");
+      const dot2 = token.indexOf(".", dot1 + 1);
+      if (
+        !isCanonicalBase64url(token.slice(0, dot1)) ||
+        !isCanonicalBase64url(token.slice(dot1 + 1, dot2)) ||
+        !isCanonicalBase64url(token.slice(dot2 + 1))
+      ) {
+        throw new TokenRejectedError("malformed_token", "not canonical base64url");
+      }
       try {
         return await verifier.verify(token);
       } catch (err) {
@@ -120,6 +145,9 @@ const LIBRARY_ERRORS: readonly [abstract new (...args: never[]) => Error, Reason
   [JwkInvalidUseError, "jwks_unavailable"],
   [JwkInvalidKtyError, "jwks_unavailable"],
   [JwksNotAvailableInCacheError, "jwks_unavailable"],
+  // Configuration errors surface at create() during cold start; at verify time the library raises
+  // this only for a token whose `iss` (missing, or another pool's) matches no configured issuer.
+  [ParameterValidationError, "wrong_issuer"],
 ];
 
 function toAuthorizerError(err: unknown): AuthorizerError {
