@@ -1,0 +1,50 @@
+// API Gateway's authorizer result cache: keyed by the identity source value(s), kept for the
+// authorizer's TTL, and reused for every method of the API that uses the same authorizer. The
+// cached policy is evaluated again against each request's method ARN, which is why a policy that
+// only allows "the route of the first request" breaks the next route (and why a too-wide one leaks).
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
+
+import type { AuthorizerResult } from "./authorizer-result";
+
+interface Entry {
+  readonly result: AuthorizerResult;
+  readonly expiresAt: number;
+}
+
+export class AuthorizerCache {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  get(authorizerId: string, identity: string): AuthorizerResult | undefined {
+    const key = cacheKey(authorizerId, identity);
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt <= this.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry.result;
+  }
+
+  /** A TTL of 0 disables caching, as in API Gateway. */
+  set(authorizerId: string, identity: string, result: AuthorizerResult, ttlSeconds: number): void {
+    if (ttlSeconds <= 0) return;
+    if (this.entries.size >= this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(cacheKey(authorizerId, identity), { result, expiresAt: this.now() + ttlSeconds * 1000 });
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+function cacheKey(authorizerId: string, identity: string): string {
+  return `${authorizerId}\u0000${identity}`;
+}

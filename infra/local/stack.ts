@@ -1,0 +1,297 @@
+// The whole stack on this machine: synthesize, start the Cognito emulator and seed it from the
+// template, start one warm Lambda environment per function with its environment resolved to local
+// values, then the local API Gateway. Everything started is stopped again if a later step fails.
+
+import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { CognitoEmulator } from "./cognito-emulator";
+import { cognitoClient, seedCognito, type SeededCognito } from "./cognito-seed";
+import { LocalGateway, type RequestLogLine } from "./gateway";
+import { type LocalValues, referencedLogicalIds, resolveString } from "./intrinsics";
+import { LambdaRunner } from "./lambda-runner";
+import { SAMPLE_USERS, type SampleUser } from "./sample-users";
+import { readCloudAssembly, type StackDefinition } from "./template";
+
+export const LOCAL_ACCOUNT_ID = "123456789012";
+/** Lower-case alphanumerics, like a real API id, so method ARNs parse as execute-api ARNs. */
+export const LOCAL_API_ID = "localapi01";
+
+export interface LocalStackOptions {
+  /** The CDK app's folder (cdk.json). */
+  readonly appDirectory: string;
+  /**
+   * Cloud assembly folder.
+   * @default `<appDirectory>/cdk.out`
+   */
+  readonly cdkOutDirectory?: string;
+  /**
+   * Synthesize first; false reuses the cloud assembly as it is.
+   * @default true
+   */
+  readonly synth?: boolean;
+  /**
+   * Context for the synth (`-c key=value`), as you would pass it to `cdk deploy`.
+   * @default none
+   */
+  readonly context?: Readonly<Record<string, string>>;
+  /** @default the one stack with a REST API */
+  readonly stackName?: string;
+  /** @default "us-east-1" */
+  readonly region?: string;
+  /** @default "127.0.0.1" */
+  readonly host?: string;
+  /** @default 3000 (0: a free port) */
+  readonly apiPort?: number;
+  /** @default 9229 (0: a free port) */
+  readonly cognitoPort?: number;
+  /**
+   * Folder holding the emulator's `.cognito/` state.
+   * @default appDirectory (state in `<app>/.cognito/`, git-ignored)
+   */
+  readonly stateDirectory?: string;
+  /** @default SAMPLE_USERS */
+  readonly sampleUsers?: readonly SampleUser[];
+  /**
+   * Log lines of the functions and the emulator.
+   * @default discarded
+   */
+  readonly onLog?: (source: string, line: string) => void;
+  /** @default nothing */
+  readonly onRequest?: (line: RequestLogLine) => void;
+}
+
+/** The stack's outputs, as `cdk deploy --outputs-file` writes them, plus CognitoEndpoint. */
+export type StackOutputs = Record<string, string> & {
+  readonly ApiUrl: string;
+  readonly UserPoolId: string;
+  readonly UserPoolClientId: string;
+  readonly Region: string;
+  readonly CognitoEndpoint: string;
+};
+
+export interface LocalStack {
+  readonly stackName: string;
+  readonly outputs: StackOutputs;
+  readonly definition: StackDefinition;
+  readonly gateway: LocalGateway;
+  readonly cognito: CognitoEmulator;
+  readonly seeded: SeededCognito;
+  readonly runners: ReadonlyMap<string, LambdaRunner>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const region = options.region ?? "us-east-1";
+  const cdkOut = options.cdkOutDirectory ?? path.join(options.appDirectory, "cdk.out");
+  if (options.synth ?? true) await synthesize(options.appDirectory, cdkOut, options.context ?? {});
+  const definition = readCloudAssembly(cdkOut, options.stackName);
+
+  const cleanup: (() => Promise<void>)[] = [];
+  const stop = async (): Promise<void> => {
+    for (const step of cleanup.reverse()) await step().catch(() => undefined);
+    cleanup.length = 0;
+  };
+  try {
+    // Pools get region-style ids (us-east-1_LocalPool1) so the production verifier path runs unchanged.
+    const poolIds = new Map(
+      [...definition.userPools]
+        .sort((a, b) => a.logicalId.localeCompare(b.logicalId))
+        .map((p, i) => [p.logicalId, `${region}_LocalPool${i + 1}`] as const),
+    );
+    const cognito = await CognitoEmulator.start({
+      stateDirectory: options.stateDirectory ?? options.appDirectory,
+      region,
+      ...(options.host !== undefined && { host: options.host }),
+      port: options.cognitoPort ?? 9229,
+      userPools: new Map(definition.userPools.map((p) => [poolIds.get(p.logicalId) as string, p.properties])),
+      onLog: (line) => options.onLog?.("cognito-local", line),
+    });
+    cleanup.push(() => cognito.stop());
+
+    const sdk = cognitoClient(cognito.endpoint, region);
+    const seeded = await seedCognito(sdk, definition, poolIds, options.sampleUsers ?? SAMPLE_USERS);
+    sdk.destroy();
+
+    const values = localValues(definition, region, poolIds, seeded.clientIds);
+    const runners = new Map<string, LambdaRunner>();
+    cleanup.push(async () => {
+      await Promise.all([...runners.values()].map((r) => r.stop()));
+    });
+    for (const fn of definition.functions.values()) {
+      const environment: Record<string, string> = {};
+      for (const [name, value] of Object.entries(fn.environment)) {
+        environment[name] = resolveString(value, values, `${fn.logicalId}.Environment.${name}`);
+      }
+      // A function that names a user pool fetches that pool's keys from the emulator.
+      const pool = Object.values(fn.environment)
+        .flatMap(referencedLogicalIds)
+        .find((id) => poolIds.has(id));
+      if (pool !== undefined) environment["JWKS_URI"] = cognito.jwksUri(poolIds.get(pool) as string);
+      runners.set(
+        fn.logicalId,
+        new LambdaRunner({
+          functionName: `${definition.stackName}-${fn.logicalId}`,
+          assetDirectory: fn.assetDirectory,
+          handler: fn.handler,
+          timeoutSeconds: fn.timeoutSeconds,
+          memorySize: fn.memorySize,
+          region,
+          environment,
+          onLog: (name, line) => options.onLog?.(name, line),
+        }),
+      );
+    }
+    // Cold-start every function now: a bad environment fails `npm start`, not the first request.
+    await Promise.all([...runners.values()].map((r) => r.start()));
+
+    const gateway = new LocalGateway({
+      stack: definition,
+      runners,
+      api: { region, accountId: LOCAL_ACCOUNT_ID, apiId: LOCAL_API_ID },
+      ...(options.host !== undefined && { host: options.host }),
+      port: options.apiPort ?? 3000,
+      ...(options.onRequest !== undefined && { onRequest: options.onRequest }),
+    });
+    const apiUrl = await gateway.listen();
+    cleanup.push(() => gateway.close());
+
+    const outputs = stackOutputs(definition, values, {
+      apiUrl,
+      region,
+      cognitoEndpoint: cognito.endpoint,
+      poolIds,
+      clientIds: seeded.clientIds,
+    });
+    return { stackName: definition.stackName, outputs, definition, gateway, cognito, seeded, runners, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** `{ "<StackName>": { ...outputs } }`, the format of `cdk deploy --outputs-file`. */
+export function writeOutputsFile(file: string, stack: Pick<LocalStack, "stackName" | "outputs">): void {
+  writeFileSync(file, `${JSON.stringify({ [stack.stackName]: stack.outputs }, null, 2)}\n`);
+}
+
+export class SynthError extends Error {
+  constructor(output: string) {
+    super(`cdk synth failed:\n${output}`);
+    this.name = "SynthError";
+  }
+}
+
+/** `cdk synth` offline, with real esbuild bundling, into `outDirectory`. */
+export function synthesize(
+  appDirectory: string,
+  outDirectory: string,
+  context: Readonly<Record<string, string>>,
+): Promise<void> {
+  const cdk = path.join(appDirectory, "node_modules", ".bin", "cdk");
+  const contextArgs = Object.entries(context).flatMap(([k, v]) => ["--context", `${k}=${v}`]);
+  return new Promise((resolve, reject) => {
+    const child = spawn(cdk, ["synth", "--no-notices", "--quiet", "--output", outDirectory, ...contextArgs], {
+      cwd: appDirectory,
+      env: { ...process.env, CDK_DISABLE_VERSION_CHECK: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new SynthError(output.trim().split("\n").slice(-40).join("\n"))),
+    );
+  });
+}
+
+function localValues(
+  definition: StackDefinition,
+  region: string,
+  poolIds: ReadonlyMap<string, string>,
+  clientIds: ReadonlyMap<string, string>,
+): LocalValues {
+  const resources = definition.template.Resources;
+  const pseudo: Record<string, string> = {
+    "AWS::Region": region,
+    "AWS::Partition": "aws",
+    "AWS::URLSuffix": "amazonaws.com",
+    "AWS::AccountId": LOCAL_ACCOUNT_ID,
+    "AWS::StackName": definition.stackName,
+    "AWS::StackId": `arn:aws:cloudformation:${region}:${LOCAL_ACCOUNT_ID}:stack/${definition.stackName}/local`,
+    "AWS::NoValue": "",
+  };
+  const functionName = (id: string): string => `${definition.stackName}-${id}`;
+  return {
+    ref(id) {
+      if (id in pseudo) return pseudo[id];
+      if (poolIds.has(id)) return poolIds.get(id);
+      if (clientIds.has(id)) return clientIds.get(id);
+      if (id === definition.restApiLogicalId) return LOCAL_API_ID;
+      if (id === definition.stageLogicalId) return definition.stageName;
+      const resource = resources[id];
+      if (resource === undefined) return undefined;
+      if (resource.Type === "AWS::Lambda::Function") return functionName(id);
+      if (resource.Type === "AWS::Cognito::UserPoolGroup") {
+        return definition.userPoolGroups.find((g) => g.logicalId === id)?.groupName;
+      }
+      // Any other resource: its logical id stands in for the physical name.
+      return id;
+    },
+    getAtt(id, attribute) {
+      const resource = resources[id];
+      if (resource === undefined) return undefined;
+      const poolId = poolIds.get(id);
+      if (poolId !== undefined) {
+        if (attribute === "Arn")
+          return `arn:aws:cognito-idp:${region}:${LOCAL_ACCOUNT_ID}:userpool/${poolId}`;
+        if (attribute === "ProviderName" || attribute === "ProviderURL") {
+          return `cognito-idp.${region}.amazonaws.com/${poolId}`;
+        }
+        if (attribute === "UserPoolId") return poolId;
+      }
+      if (id === definition.restApiLogicalId && attribute === "RootResourceId") return "root";
+      if (resource.Type === "AWS::Lambda::Function" && attribute === "Arn") {
+        return `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:function:${functionName(id)}`;
+      }
+      if (attribute === "Arn") return `arn:aws:local:${region}:${LOCAL_ACCOUNT_ID}:${id}`;
+      return undefined;
+    },
+  };
+}
+
+function stackOutputs(
+  definition: StackDefinition,
+  values: LocalValues,
+  local: {
+    apiUrl: string;
+    region: string;
+    cognitoEndpoint: string;
+    poolIds: ReadonlyMap<string, string>;
+    clientIds: ReadonlyMap<string, string>;
+  },
+): StackOutputs {
+  // What the stack's ApiUrl would be once deployed: replaced by the local URL wherever it appears.
+  const deployedUrl = new RegExp(`^https://${LOCAL_API_ID}\\.execute-api\\.[^/]+/${definition.stageName}/`);
+  const outputs: Record<string, string> = {};
+  for (const [key, output] of Object.entries(definition.template.Outputs ?? {})) {
+    let value: string;
+    try {
+      value = resolveString(output.Value, values, `Outputs.${key}`);
+    } catch {
+      continue; // an output with no local meaning is left out
+    }
+    outputs[key] = value.replace(deployedUrl, local.apiUrl);
+  }
+  const [firstPool] = local.poolIds.values();
+  const [firstClient] = local.clientIds.values();
+  return {
+    ...outputs,
+    ApiUrl: outputs["ApiUrl"] ?? local.apiUrl,
+    UserPoolId: outputs["UserPoolId"] ?? firstPool ?? "",
+    UserPoolClientId: outputs["UserPoolClientId"] ?? firstClient ?? "",
+    Region: outputs["Region"] ?? local.region,
+    CognitoEndpoint: local.cognitoEndpoint,
+  };
+}

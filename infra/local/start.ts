@@ -1,0 +1,124 @@
+// `npm start`: the sample stack on this machine. Synthesizes the CDK app (real esbuild bundling),
+// starts cognito-local seeded from the template, runs the bundled Lambda assets behind a local API
+// Gateway, writes local-outputs.json and prints how to try it. Ctrl-C stops everything.
+//
+// | option             | meaning                                              | default          |
+// |--------------------|------------------------------------------------------|------------------|
+// | --port <n>         | local API Gateway port                               | 3000             |
+// | --cognito-port <n> | Cognito emulator port                                | 9229             |
+// | --no-synth         | reuse cdk.out as it is                               | synthesize       |
+// | --stack <name>     | the stack to serve, when several have a REST API     | the one stack    |
+// | -c key=value       | CDK context for the synth (repeatable)               | allowUserPasswordAuth=true |
+
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { PortInUseError } from "./ports";
+import { type LocalStack, startLocalStack, writeOutputsFile } from "./stack";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const OUTPUTS_FILE = "local-outputs.json";
+
+// `npm run token` signs in with USER_PASSWORD_AUTH, which the app client allows only with this
+// context (as for a deployed stack used from the command line: see the README).
+const DEFAULT_CONTEXT = { allowUserPasswordAuth: "true" };
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: "string", default: "3000" },
+      "cognito-port": { type: "string", default: "9229" },
+      "no-synth": { type: "boolean", default: false },
+      stack: { type: "string" },
+      context: { type: "string", short: "c", multiple: true, default: [] },
+    },
+  });
+  const context: Record<string, string> = { ...DEFAULT_CONTEXT };
+  for (const pair of values.context) {
+    const [key, ...rest] = pair.split("=");
+    if (!key || rest.length === 0) throw new UsageError(`-c expects key=value, got "${pair}"`);
+    context[key] = rest.join("=");
+  }
+  const apiPort = port(values.port, "--port");
+  const cognitoPort = port(values["cognito-port"], "--cognito-port");
+
+  log(
+    values["no-synth"]
+      ? "Reading cdk.out (no synth)..."
+      : "Synthesizing the CDK app (cdk synth, esbuild bundling)...",
+  );
+  const started = Date.now();
+  const stack = await startLocalStack({
+    appDirectory: ROOT,
+    synth: !values["no-synth"],
+    context,
+    ...(values.stack !== undefined && { stackName: values.stack }),
+    apiPort,
+    cognitoPort,
+    onLog: (source, line) => log(`  [${source}] ${line}`),
+    onRequest: (r) => log(`${r.method} ${r.path} → ${r.status} ${r.ms} ms (authorizer: ${r.authorizer})`),
+  });
+  writeOutputsFile(path.join(ROOT, OUTPUTS_FILE), stack);
+  printTryIt(stack, Date.now() - started);
+
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) process.exit(1); // a second Ctrl-C does not wait
+    stopping = true;
+    log("\nStopping the local stack...");
+    stack.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+function printTryIt(stack: LocalStack, ms: number): void {
+  const o = stack.outputs;
+  const users = stack.seeded.users
+    .map(
+      (u) =>
+        `    ${u.name.padEnd(7)} ${u.username.padEnd(20)} ${u.password.padEnd(18)} groups: ${u.groups.join(", ") || "-"}`,
+    )
+    .join("\n");
+  log(`
+Local stack ${stack.stackName} is up (${(ms / 1000).toFixed(1)} s)
+  API       ${o.ApiUrl}
+  Cognito   ${o.CognitoEndpoint}  (pool ${o.UserPoolId}, client ${o.UserPoolClientId})
+  Outputs   ${OUTPUTS_FILE}
+
+  Sample users (local emulator only):
+${users}
+
+Try it:
+  TOKEN=$(npm run -s token -- reader)
+  curl -i ${o.ApiUrl}me -H "Authorization: Bearer $TOKEN"           # 200, your identity
+  curl -i ${o.ApiUrl}me                                              # 401, no token
+  curl -i ${o.ApiUrl}admin/stats -H "Authorization: Bearer $TOKEN"  # 403, readers are not admins
+
+Ctrl-C to stop.`);
+}
+
+class UsageError extends Error {}
+
+function port(text: string, option: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new UsageError(`${option} expects a port number, got "${text}"`);
+  return n;
+}
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+main().catch((err: unknown) => {
+  // Expected failures are one clear line; anything else keeps its detail.
+  if (err instanceof PortInUseError || err instanceof UsageError) {
+    process.stderr.write(`npm start: ${err.message}\n`);
+  } else {
+    process.stderr.write(`npm start failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  }
+  process.exit(1);
+});

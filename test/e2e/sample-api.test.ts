@@ -1,0 +1,211 @@
+// The sample API end to end: real users created with the AWS SDK, real sign-in (InitiateAuth),
+// real HTTP calls. Locally: the synthesized app (one synth per run) behind the local API Gateway
+// with cognito-local. With E2E_OUTPUTS=cdk-outputs.json: the deployed stack and its Cognito pool
+// (admin calls use default AWS credentials); tests that need emulator internals are skipped.
+
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminDeleteUserCommand,
+  AdminDisableUserCommand,
+  AdminSetUserPasswordCommand,
+  CreateUserPoolClientCommand,
+  DeleteUserPoolClientCommand,
+  InitiateAuthCommand,
+  NotAuthorizedException,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import jwt from "jsonwebtoken";
+import { bearer, call, type E2eTarget, isLocal, REPO_ROOT, startTarget } from "../helpers/local-stack";
+
+const itLocal = isLocal ? it : it.skip;
+const PASSWORD = `E2e-${randomUUID()}-Aa1!`;
+
+describe("sample API end to end", () => {
+  let target: E2eTarget;
+  let api: string;
+  let userPoolId: string;
+  let clientId: string;
+  const createdUsers: string[] = [];
+  const createdClients: string[] = [];
+
+  async function createUser(group: string | undefined): Promise<string> {
+    const username = `e2e-${group ?? "nogroup"}-${randomUUID().slice(0, 8)}@example.com`;
+    await target.cognito.send(
+      new AdminCreateUserCommand({
+        UserPoolId: userPoolId,
+        Username: username,
+        MessageAction: "SUPPRESS",
+        UserAttributes: [
+          { Name: "email", Value: username },
+          { Name: "email_verified", Value: "true" },
+        ],
+      }),
+    );
+    createdUsers.push(username);
+    await target.cognito.send(
+      new AdminSetUserPasswordCommand({
+        UserPoolId: userPoolId,
+        Username: username,
+        Password: PASSWORD,
+        Permanent: true,
+      }),
+    );
+    if (group !== undefined) {
+      await target.cognito.send(
+        new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: username, GroupName: group }),
+      );
+    }
+    return username;
+  }
+
+  async function signIn(username: string, appClientId = clientId): Promise<string> {
+    const result = await target.cognito.send(
+      new InitiateAuthCommand({
+        ClientId: appClientId,
+        AuthFlow: "USER_PASSWORD_AUTH",
+        AuthParameters: { USERNAME: username, PASSWORD: PASSWORD },
+      }),
+    );
+    return result.AuthenticationResult?.AccessToken as string;
+  }
+
+  const claims = (token: string) => jwt.decode(token) as Record<string, unknown>;
+
+  beforeAll(async () => {
+    target = await startTarget();
+    api = target.outputs["ApiUrl"] as string;
+    userPoolId = target.outputs["UserPoolId"] as string;
+    clientId = target.outputs["UserPoolClientId"] as string;
+  }, 300_000);
+
+  afterAll(async () => {
+    if (target === undefined) return;
+    // A deployed pool keeps what the suite created unless it is removed.
+    for (const username of createdUsers) {
+      await target.cognito
+        .send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: username }))
+        .catch(() => undefined);
+    }
+    for (const id of createdClients) {
+      await target.cognito
+        .send(new DeleteUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: id }))
+        .catch(() => undefined);
+    }
+    await target.stop();
+  }, 60_000);
+
+  describe("a signed-in reader", () => {
+    let token: string;
+    beforeAll(async () => {
+      token = await signIn(await createUser("readers"));
+    });
+
+    it("gets 200 on GET /me with its own identity in the body", async () => {
+      const res = await call(`${api}me`, bearer(token));
+      expect(res.status).toBe(200);
+      const identity = (res.json as { identity: Record<string, unknown> }).identity;
+      expect(identity["principalId"]).toBe(claims(token)["sub"]);
+      expect(identity["sub"]).toBe(claims(token)["sub"]);
+      expect(String(identity["groups"])).toContain("readers");
+    });
+
+    it("gets 200 on the routes readers may call", async () => {
+      expect((await call(`${api}items`, bearer(token))).status).toBe(200);
+      expect((await call(`${api}items/1`, bearer(token))).status).toBe(200);
+    });
+
+    it("gets 403 on admin routes", async () => {
+      expect((await call(`${api}admin/stats`, bearer(token))).status).toBe(403);
+      expect((await call(`${api}items/1`, { ...bearer(token), method: "DELETE" })).status).toBe(403);
+    });
+  });
+
+  it("lets an admin call the admin routes", async () => {
+    const token = await signIn(await createUser("admins"));
+    expect((await call(`${api}admin/stats`, bearer(token))).status).toBe(200);
+  });
+
+  describe("401", () => {
+    it("without a token", async () => {
+      const res = await call(`${api}me`);
+      expect(res.status).toBe(401);
+      expect(res.headers.get("www-authenticate")).toContain("Bearer");
+    });
+
+    it("with garbage", async () => {
+      expect((await call(`${api}me`, bearer("garbage"))).status).toBe(401);
+      expect((await call(`${api}me`, { headers: { Authorization: "garbage" } })).status).toBe(401);
+    });
+
+    itLocal("with an expired token signed by the emulator's key", async () => {
+      // Arrange: a token that is valid in every way except its expiry
+      const real = claims(await signIn(await createUser("readers")));
+      const key = JSON.parse(
+        readFileSync(
+          path.join(REPO_ROOT, "node_modules/cognito-local/lib/keys/cognitoLocal.private.json"),
+          "utf8",
+        ),
+      ) as { pem: string };
+      const now = Math.floor(Date.now() / 1000);
+      const expired = jwt.sign(
+        { ...real, iat: now - 7200, auth_time: now - 7200, exp: now - 3600 },
+        key.pem,
+        {
+          algorithm: "RS256",
+          keyid: "CognitoLocal",
+        },
+      );
+      // Act / Assert
+      expect((await call(`${api}me`, bearer(expired))).status).toBe(401);
+    });
+
+    it("with a token for another app client of the same pool", async () => {
+      const other = await target.cognito.send(
+        new CreateUserPoolClientCommand({
+          UserPoolId: userPoolId,
+          ClientName: `e2e-other-${randomUUID().slice(0, 8)}`,
+          ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        }),
+      );
+      const otherClientId = other.UserPoolClient?.ClientId as string;
+      createdClients.push(otherClientId);
+      const token = await signIn(await createUser("readers"), otherClientId);
+      expect(claims(token)["client_id"]).toBe(otherClientId);
+      expect((await call(`${api}me`, bearer(token))).status).toBe(401);
+    });
+  });
+
+  itLocal("invokes the authorizer once for many requests across routes with one token (cache)", async () => {
+    // Arrange
+    const token = await signIn(await createUser("admins"));
+    const stats = target.local!.gateway.stats;
+    const before = stats.authorizerInvocations;
+    // Act
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      for (const route of ["me", "items", "admin/stats", `admin/reports/${i}`]) {
+        statuses.push((await call(`${api}${route}`, bearer(token))).status);
+      }
+    }
+    // Assert
+    expect(new Set(statuses)).toEqual(new Set([200]));
+    expect(stats.authorizerInvocations).toBe(before + 1);
+  });
+
+  it("refuses a disabled user's fresh sign-in", async () => {
+    const username = await createUser("readers");
+    await signIn(username);
+    await target.cognito.send(new AdminDisableUserCommand({ UserPoolId: userPoolId, Username: username }));
+    await expect(signIn(username)).rejects.toBeInstanceOf(NotAuthorizedException);
+  });
+
+  it("answers an unknown route with the stack's MISSING_AUTHENTICATION_TOKEN response, without a token", async () => {
+    // The sample stack customises it to 404 {"message":"Not Found"} (API Gateway's default is 403).
+    const res = await call(`${api}no-such-route`);
+    expect(res.status).toBe(404);
+    expect(res.json).toEqual({ message: "Not Found" });
+  });
+});

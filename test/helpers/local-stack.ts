@@ -1,0 +1,90 @@
+// The end-to-end target: the local stack (synthesized once, emulator and gateway on free ports), or
+// a deployed stack when E2E_OUTPUTS names its `cdk deploy --outputs-file` file.
+
+import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { cognitoClient } from "../../infra/local/cognito-seed";
+import { type LocalStack, startLocalStack } from "../../infra/local/stack";
+
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+export interface E2eTarget {
+  readonly outputs: Readonly<Record<string, string>>;
+  /** The running local stack; undefined against a deployed stack. */
+  readonly local: LocalStack | undefined;
+  /** Admin calls (users, clients): the emulator, or Cognito with default credentials. */
+  readonly cognito: CognitoIdentityProviderClient;
+  stop(): Promise<void>;
+}
+
+/** Tests that need emulator internals (invocation counts, the emulator's signing key). */
+export const isLocal = process.env["E2E_OUTPUTS"] === undefined;
+
+export async function startTarget(
+  options: { cdkOutDirectory?: string; synth?: boolean } = {},
+): Promise<E2eTarget> {
+  const outputsFile = process.env["E2E_OUTPUTS"];
+  if (outputsFile !== undefined) {
+    const stacks = JSON.parse(readFileSync(path.resolve(outputsFile), "utf8")) as Record<
+      string,
+      Record<string, string>
+    >;
+    const outputs = Object.values(stacks)[0];
+    if (outputs?.["ApiUrl"] === undefined || outputs["UserPoolId"] === undefined) {
+      throw new Error(`${outputsFile}: expected the stack's ApiUrl, UserPoolId and UserPoolClientId outputs`);
+    }
+    const cognito = new CognitoIdentityProviderClient({ region: outputs["Region"] ?? "us-east-1" });
+    return { outputs, local: undefined, cognito, stop: () => Promise.resolve(cognito.destroy()) };
+  }
+
+  const scratch = mkdtempSync(path.join(os.tmpdir(), "local-stack-e2e-"));
+  let stack: LocalStack;
+  try {
+    stack = await startLocalStack({
+      appDirectory: REPO_ROOT,
+      cdkOutDirectory: options.cdkOutDirectory ?? path.join(scratch, "cdk.out"),
+      synth: options.synth ?? true,
+      context: { allowUserPasswordAuth: "true" },
+      apiPort: 0,
+      cognitoPort: 0,
+      stateDirectory: scratch,
+    });
+  } catch (err) {
+    rmSync(scratch, { recursive: true, force: true });
+    throw err;
+  }
+  const cognito = cognitoClient(stack.outputs.CognitoEndpoint, stack.outputs.Region);
+  return {
+    outputs: stack.outputs,
+    local: stack,
+    cognito,
+    async stop() {
+      cognito.destroy();
+      await stack.stop();
+      rmSync(scratch, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface HttpResult {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  readonly json: unknown;
+}
+
+export async function call(url: string, init: RequestInit = {}): Promise<HttpResult> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+export const bearer = (token: string): RequestInit => ({ headers: { Authorization: `Bearer ${token}` } });
