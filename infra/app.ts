@@ -1,0 +1,127 @@
+// CDK app entry: the only place that reads context and the environment. Everything below it gets
+// typed props. Run by `cdk` through cdk.json (`npx tsx infra/app.ts`).
+//
+// | context                  | meaning                                                   | default |
+// |--------------------------|-----------------------------------------------------------|---------|
+// | userPoolId               | use this existing user pool (with userPoolClientId)       | create  |
+// | userPoolClientId         | use this existing app client (with userPoolId)            | create  |
+// | allowUserPasswordAuth    | allow USER_PASSWORD_AUTH on the created client            | false   |
+// | requireOAuthScopes       | items routes require OAuth scopes, not groups (routes.ts) | false   |
+// | cognitoDomainPrefix      | Cognito domain for the OAuth endpoints of the created pool | none    |
+// | callbackUrls             | comma-separated OAuth callback URLs of the created client | localhost |
+
+import { App, Validations } from "aws-cdk-lib";
+import { AwsSolutionsChecks } from "cdk-nag";
+import {
+  CognitoAuthorizerSampleStack,
+  type CognitoAuthorizerSampleStackProps,
+  SAMPLE_STACK_ID,
+} from "./sample-stack";
+
+// Cognito's formats: <region>_<id> for pools, letters and digits for app clients (as the
+// authorizer's own config check expects: lambda/authorizer/config.ts).
+const USER_POOL_ID = /^[a-z]{2}(?:-[a-z]+)+-\d_[0-9A-Za-z]{1,55}$/;
+const USER_POOL_CLIENT_ID = /^[0-9A-Za-z]{1,128}$/;
+// https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-assign-domain-prefix.html
+const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Build the app from its context (and CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION). */
+export function createApp(app: App = new App()): App {
+  const props = propsFromContext(app);
+  new CognitoAuthorizerSampleStack(app, SAMPLE_STACK_ID, {
+    ...props,
+    // Unset offline: the template is then environment-agnostic, which is all synth needs.
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  });
+  // AwsSolutions findings fail the synth (cdk-nag 3 is a policy validation plugin): every exception
+  // is an acknowledgement (Validations.of(x).acknowledge) beside its resource, with its reason.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return app;
+}
+
+export function propsFromContext(app: App): CognitoAuthorizerSampleStackProps {
+  const userPoolId = stringContext(app, "userPoolId");
+  const userPoolClientId = stringContext(app, "userPoolClientId");
+  if ((userPoolId === undefined) !== (userPoolClientId === undefined)) {
+    throw new Error(
+      "Context userPoolId and userPoolClientId go together: pass both to use an existing user pool " +
+        "(-c userPoolId=us-east-1_AbC123 -c userPoolClientId=...), or neither to create one.",
+    );
+  }
+  if (userPoolId !== undefined && !USER_POOL_ID.test(userPoolId)) {
+    throw new Error(
+      `Context userPoolId "${userPoolId}" is not a Cognito user pool id like us-east-1_AbC123.`,
+    );
+  }
+  if (userPoolClientId !== undefined && !USER_POOL_CLIENT_ID.test(userPoolClientId)) {
+    throw new Error(
+      `Context userPoolClientId "${userPoolClientId}" is not an app client id (letters and digits, as Cognito prints it).`,
+    );
+  }
+
+  const cognitoDomainPrefix = stringContext(app, "cognitoDomainPrefix");
+  if (cognitoDomainPrefix !== undefined && !DOMAIN_PREFIX.test(cognitoDomainPrefix)) {
+    throw new Error(
+      `Context cognitoDomainPrefix "${cognitoDomainPrefix}" must be lowercase letters, digits and inner hyphens (1-63).`,
+    );
+  }
+  const callbackUrls = stringContext(app, "callbackUrls")
+    ?.split(",")
+    .map((url) => url.trim());
+  for (const url of callbackUrls ?? []) assertCallbackUrl(url);
+
+  const props: CognitoAuthorizerSampleStackProps = {
+    existingUserPool:
+      userPoolId !== undefined && userPoolClientId !== undefined
+        ? { userPoolId, userPoolClientId }
+        : undefined,
+    allowUserPasswordAuth: booleanContext(app, "allowUserPasswordAuth"),
+    requireOAuthScopes: booleanContext(app, "requireOAuthScopes"),
+    cognitoDomainPrefix,
+    callbackUrls,
+  };
+  if (props.existingUserPool !== undefined) {
+    for (const key of ["allowUserPasswordAuth", "cognitoDomainPrefix", "callbackUrls"] as const) {
+      if (props[key] !== undefined) {
+        throw new Error(
+          `Context ${key} configures a user pool the stack creates; it cannot be combined with userPoolId.`,
+        );
+      }
+    }
+  }
+  return props;
+}
+
+/** A context value as a trimmed string; unset or blank is undefined. */
+function stringContext(app: App, key: string): string | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string")
+    throw new Error(`Context ${key} must be a string; got ${JSON.stringify(value)}.`);
+  return value.trim() === "" ? undefined : value.trim();
+}
+
+/** `-c key=true|false` arrives as a string; cdk.json may hold a real boolean. */
+function booleanContext(app: App, key: string): boolean | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === null) return undefined;
+  if (value === true || value === "true") return true;
+  if (value === false || value === "false") return false;
+  throw new Error(`Context ${key} must be true or false; got ${JSON.stringify(value)}.`);
+}
+
+/** Cognito accepts https callback URLs, and plain http only for localhost. */
+function assertCallbackUrl(text: string): void {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error(`Context callbackUrls: "${text}" is not a URL.`);
+  }
+  if (url.protocol === "https:" || (url.protocol === "http:" && url.hostname === "localhost")) return;
+  throw new Error(`Context callbackUrls: "${text}" must be https (plain http only for localhost).`);
+}
+
+if (require.main === module) {
+  createApp();
+}

@@ -1,0 +1,99 @@
+// One way to build every function of this project: Node.js 22 on arm64, bundled locally by esbuild
+// as a minified ES module with a source map, and an explicit log group with a retention.
+//
+// ESM because the authorizer awaits its JWKS at module scope (top-level await is ESM-only). The
+// banner gives CommonJS dependencies bundled into the ES module the `require` they expect.
+// https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_lambda_nodejs-readme.html
+
+import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import { Architecture, Runtime } from "aws-cdk-lib/aws-lambda";
+import { NodejsFunction, OutputFormat, type BundlingOptions } from "aws-cdk-lib/aws-lambda-nodejs";
+import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import { Construct } from "constructs";
+
+/** The bundling every function of this project shares (never Docker: esbuild runs locally). */
+export const ESM_BUNDLING: BundlingOptions = {
+  format: OutputFormat.ESM,
+  target: "node22",
+  mainFields: ["module", "main"],
+  banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+  minify: true,
+  sourceMap: true,
+  // Stack traces need the mappings, not the sources: keeps the deployment package small.
+  sourcesContent: false,
+  forceDockerBundling: false,
+};
+
+export interface EsmNodejsFunctionProps {
+  /** Path to the TypeScript entry file that exports `handler`. */
+  readonly entry: string;
+
+  /**
+   * Description shown in the Lambda console.
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * Memory in MB.
+   * @default 128
+   */
+  readonly memorySize?: number;
+
+  /**
+   * Maximum run time of one invocation.
+   * @default Duration.seconds(10)
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * Environment variables, in addition to `NODE_OPTIONS=--enable-source-maps`.
+   * @default - only NODE_OPTIONS
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+
+  /**
+   * How long the function's log group keeps its logs.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+
+  /**
+   * What happens to the log group when it leaves the stack.
+   * @default RemovalPolicy.DESTROY - logs expire after `logRetention` anyway; a retained, orphaned
+   * group would only collect cost and confusion
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/** A `NodejsFunction` on Node.js 22 / arm64, bundled as a minified ES module with source maps. */
+export class EsmNodejsFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: EsmNodejsFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new LogGroup(this, "LogGroup", {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
+    });
+
+    this.function = new NodejsFunction(this, "Function", {
+      entry: props.entry,
+      handler: "handler",
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 128,
+      timeout: props.timeout ?? Duration.seconds(10),
+      logGroup: this.logGroup,
+      bundling: ESM_BUNDLING,
+      environment: {
+        ...props.environment,
+        // Stack traces point at the TypeScript sources, through the bundled source map.
+        NODE_OPTIONS: "--enable-source-maps",
+      },
+    });
+  }
+}

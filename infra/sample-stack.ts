@@ -1,0 +1,215 @@
+// The sample: a user pool (or an existing one), a REST API whose methods come from the route table
+// in routes.ts, the Cognito JWT authorizer guarding them, and the four outputs the README, the
+// end-to-end tests and the local stack share: ApiUrl, UserPoolId, UserPoolClientId, Region.
+
+import * as path from "node:path";
+import { CfnOutput, Fn, Stack, type StackProps, Token, Validations } from "aws-cdk-lib";
+import { AuthorizationType, LambdaIntegration } from "aws-cdk-lib/aws-apigateway";
+import { type IUserPool, type IUserPoolClient, UserPool, UserPoolClient } from "aws-cdk-lib/aws-cognito";
+import type { Construct } from "constructs";
+import {
+  BASIC_EXECUTION_ROLE,
+  CognitoJwtAuthorizer,
+  type TokenUse,
+} from "./constructs/cognito-jwt-authorizer";
+import { EsmNodejsFunction } from "./constructs/esm-nodejs-function";
+import { ProtectedRestApi } from "./constructs/protected-rest-api";
+import { SecureUserPool } from "./constructs/secure-user-pool";
+import {
+  type Backend,
+  RESOURCE_SERVER_IDENTIFIER,
+  RESOURCE_SERVER_SCOPES,
+  SAMPLE_GROUPS,
+  sampleRoutes,
+} from "./routes";
+
+/** The stack's construct id, hence its CloudFormation name and `cdk.out/<id>.template.json`. */
+export const SAMPLE_STACK_ID = "CognitoAuthorizerSample";
+
+/** A user pool and app client that already exist (their ids, as Cognito prints them). */
+export interface ExistingUserPool {
+  readonly userPoolId: string;
+  readonly userPoolClientId: string;
+}
+
+export interface CognitoAuthorizerSampleStackProps extends StackProps {
+  /**
+   * Use this user pool and client instead of creating them. They must have the groups the route
+   * rules name (admins, editors, readers); the stack does not touch them.
+   * @default - the stack creates a SecureUserPool with the groups, scopes and a public client
+   */
+  readonly existingUserPool?: ExistingUserPool;
+
+  /**
+   * Allow USER_PASSWORD_AUTH on the created client (for the CLI walk-through).
+   * @default false
+   */
+  readonly allowUserPasswordAuth?: boolean;
+
+  /**
+   * Items routes require OAuth scopes instead of groups (see routes.ts).
+   * @default false
+   */
+  readonly requireOAuthScopes?: boolean;
+
+  /**
+   * Cognito domain prefix for the OAuth endpoints of the created pool.
+   * @default - no domain
+   */
+  readonly cognitoDomainPrefix?: string;
+
+  /**
+   * OAuth callback URLs of the created client.
+   * @default - SecureUserPool's default (http://localhost:8080/callback)
+   */
+  readonly callbackUrls?: readonly string[];
+
+  /**
+   * Token the API accepts.
+   * @default "access"
+   */
+  readonly tokenUse?: TokenUse;
+}
+
+export class CognitoAuthorizerSampleStack extends Stack {
+  readonly authorizer: CognitoJwtAuthorizer;
+  readonly restApi: ProtectedRestApi;
+
+  constructor(scope: Construct, id: string, props: CognitoAuthorizerSampleStackProps = {}) {
+    super(scope, id, {
+      description: "Cognito JWT Lambda authorizer for API Gateway REST APIs: sample protected API",
+      ...props,
+    });
+
+    const routes = sampleRoutes({ requireOAuthScopes: props.requireOAuthScopes ?? false });
+
+    let userPool: IUserPool;
+    let client: IUserPoolClient;
+    let region: string;
+    if (props.existingUserPool !== undefined) {
+      if (
+        props.allowUserPasswordAuth !== undefined ||
+        props.cognitoDomainPrefix !== undefined ||
+        props.callbackUrls !== undefined
+      ) {
+        throw new Error(
+          "allowUserPasswordAuth, cognitoDomainPrefix and callbackUrls configure a user pool this stack " +
+            "creates; with an existing user pool, change them on that pool instead.",
+        );
+      }
+      const { userPoolId, userPoolClientId } = props.existingUserPool;
+      userPool = UserPool.fromUserPoolId(this, "ExistingUserPool", userPoolId);
+      client = UserPoolClient.fromUserPoolClientId(this, "ExistingUserPoolClient", userPoolClientId);
+      region = Token.isUnresolved(userPoolId)
+        ? Fn.select(0, Fn.split("_", userPoolId))
+        : userPoolId.split("_")[0]!;
+    } else {
+      // The id "Identity" (and the ids inside SecureUserPool) must never change: see secure-user-pool.ts.
+      const identity = new SecureUserPool(this, "Identity", {
+        groups: SAMPLE_GROUPS,
+        resourceServerIdentifier: RESOURCE_SERVER_IDENTIFIER,
+        scopes: RESOURCE_SERVER_SCOPES,
+        allowUserPasswordAuth: props.allowUserPasswordAuth ?? false,
+        domainPrefix: props.cognitoDomainPrefix,
+        callbackUrls: props.callbackUrls,
+      });
+      assertRulesMatchPool(routes, identity.groupNames, identity.scopeNames);
+      userPool = identity.userPool;
+      client = identity.userPoolClient;
+      region = this.region;
+    }
+
+    this.restApi = new ProtectedRestApi(this, "Api");
+    const api = this.restApi.api;
+
+    const integrations = new Map<Backend, LambdaIntegration>();
+    const integrationFor = (backend: Backend): LambdaIntegration => {
+      let integration = integrations.get(backend);
+      if (integration === undefined) {
+        const fn = new EsmNodejsFunction(this, `Backend-${backend}`, {
+          entry: path.join(__dirname, "..", "lambda", "api", `${backend}.ts`),
+          description: `Sample backend: ${backend}`,
+          environment: { CORS_ALLOW_ORIGIN: this.restApi.corsAllowOrigin },
+        });
+        Validations.of(fn).acknowledge(
+          {
+            id: `AwsSolutions-IAM4[${BASIC_EXECUTION_ROLE}]`,
+            reason:
+              "AWSLambdaBasicExecutionRole only lets the backend write its own logs; it calls no AWS API.",
+          },
+          {
+            id: "AwsSolutions-L1",
+            reason: "Node.js 22 is pinned for the whole project (bundle target node22).",
+          },
+        );
+        integration = new LambdaIntegration(fn.function);
+        integrations.set(backend, integration);
+      }
+      return integration;
+    };
+
+    this.authorizer = new CognitoJwtAuthorizer(this, "Authorizer", {
+      api,
+      userPool,
+      userPoolClients: [client],
+      tokenUse: props.tokenUse ?? "access",
+    });
+
+    for (const route of routes) {
+      const integration = integrationFor(route.backend);
+      if (route.access === "public") {
+        const method = api.root
+          .resourceForPath(route.path)
+          .addMethod(route.method, integration, { authorizationType: AuthorizationType.NONE });
+        Validations.of(method).acknowledge(
+          {
+            id: "AwsSolutions-APIG4",
+            reason: `${route.method} ${route.path} is public by design (routes.ts).`,
+          },
+          {
+            id: "AwsSolutions-COG4",
+            reason: `${route.method} ${route.path} is public by design (routes.ts).`,
+          },
+        );
+      } else {
+        this.authorizer.addRoute({ method: route.method, path: route.path, integration, rule: route.access });
+      }
+    }
+
+    new CfnOutput(this, "ApiUrl", { value: api.url, description: "Base URL of the API stage" });
+    new CfnOutput(this, "UserPoolId", { value: userPool.userPoolId, description: "Cognito user pool id" });
+    new CfnOutput(this, "UserPoolClientId", {
+      value: client.userPoolClientId,
+      description: "Public app client id (no secret)",
+    });
+    new CfnOutput(this, "Region", {
+      value: region,
+      description: "Region of the user pool (cognito-idp calls)",
+    });
+  }
+}
+
+/** Every group and scope a rule names must exist in the pool the stack creates. */
+function assertRulesMatchPool(
+  routes: ReturnType<typeof sampleRoutes>,
+  groups: readonly string[],
+  scopes: readonly string[],
+): void {
+  for (const route of routes) {
+    if (route.access === "public") continue;
+    for (const group of route.access.groups ?? []) {
+      if (!groups.includes(group)) {
+        throw new Error(
+          `Route "${route.method} ${route.path}" names group "${group}", which the user pool does not create.`,
+        );
+      }
+    }
+    for (const scope of route.access.scopes ?? []) {
+      if (!scopes.includes(scope)) {
+        throw new Error(
+          `Route "${route.method} ${route.path}" names scope "${scope}", which the resource server does not define.`,
+        );
+      }
+    }
+  }
+}

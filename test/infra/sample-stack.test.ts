@@ -1,0 +1,383 @@
+// Fine-grained assertions on the sample stack's template (bundling skipped: these are about the
+// template, test/infra/synth.test.ts bundles for real). Each test names the behaviour it protects.
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { App } from "aws-cdk-lib";
+import { Match, Template } from "aws-cdk-lib/assertions";
+import { createApp } from "../../infra/app";
+import {
+  BEARER_VALIDATION_REGEX,
+  DEFAULT_AUTHORIZER_MEMORY_MB,
+} from "../../infra/constructs/cognito-jwt-authorizer";
+import { ACCESS_LOG_FIELDS } from "../../infra/constructs/protected-rest-api";
+import { sampleRoutes } from "../../infra/routes";
+import { CognitoAuthorizerSampleStack, SAMPLE_STACK_ID } from "../../infra/sample-stack";
+import { compileRouteRules } from "../../lambda/authorizer/route-rules";
+
+const CDK_JSON_CONTEXT = JSON.parse(readFileSync(join(__dirname, "..", "..", "cdk.json"), "utf8")).context;
+
+/** The app as cdk.json configures it, without bundling and without the slow built-in CFN schema check. */
+function testApp(context: Record<string, unknown> = {}): App {
+  return new App({
+    context: { ...CDK_JSON_CONTEXT, "aws:cdk:bundling-stacks": [], ...context },
+    builtinCloudFormationValidation: false,
+  });
+}
+
+function sampleTemplate(context: Record<string, unknown> = {}): Template {
+  const app = createApp(testApp(context));
+  return Template.fromStack(app.node.findChild(SAMPLE_STACK_ID) as CognitoAuthorizerSampleStack);
+}
+
+interface MethodInfo {
+  readonly key: string;
+  readonly authorizationType: unknown;
+  readonly authorizerId: unknown;
+}
+
+/** Every AWS::ApiGateway::Method as "METHOD /path", resolved through the Resource parents. */
+function methodsOf(template: Template): MethodInfo[] {
+  const resources = template.findResources("AWS::ApiGateway::Resource");
+  const pathOf = (ref: { Ref?: string; "Fn::GetAtt"?: string[] }): string => {
+    if (ref["Fn::GetAtt"]?.[1] === "RootResourceId") return "";
+    const resource = resources[ref.Ref ?? ""];
+    if (resource === undefined) throw new Error(`unknown resource ${JSON.stringify(ref)}`);
+    return `${pathOf(resource.Properties.ParentId)}/${resource.Properties.PathPart}`;
+  };
+  return Object.values(template.findResources("AWS::ApiGateway::Method")).map((m) => ({
+    key: `${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId) || "/"}`,
+    authorizationType: m.Properties.AuthorizationType,
+    authorizerId: m.Properties.AuthorizerId,
+  }));
+}
+
+/** The one function whose environment carries ROUTE_RULES, with its logical id and Properties. */
+function authorizerFunction(template: Template) {
+  const fns = template.findResources("AWS::Lambda::Function", {
+    Properties: { Environment: { Variables: { ROUTE_RULES: Match.anyValue() } } },
+  });
+  const entries = Object.entries(fns);
+  expect(entries).toHaveLength(1);
+  const [id, fn] = entries[0]!;
+  return { id, props: fn.Properties };
+}
+
+describe("sample stack (default context)", () => {
+  let template: Template;
+  beforeAll(() => {
+    template = sampleTemplate();
+  });
+
+  test("every method except GET /health and CORS preflight uses the custom authorizer", () => {
+    // Protects: no route of the sample is reachable without a verified token by accident.
+    const [authorizerId] = Object.keys(template.findResources("AWS::ApiGateway::Authorizer"));
+    const methods = methodsOf(template);
+    const open = methods.filter((m) => m.authorizationType !== "CUSTOM").map((m) => m.key);
+    expect(open.filter((key) => !key.startsWith("OPTIONS ")).sort()).toEqual(["GET /health"]);
+    for (const m of methods.filter((m) => m.authorizationType === "CUSTOM")) {
+      expect(m.authorizerId).toEqual({ Ref: authorizerId });
+    }
+    expect(methods.filter((m) => m.authorizationType === "CUSTOM").length).toBe(6);
+  });
+
+  test("authorizer is TOKEN on the Authorization header, pre-validated, cached for 300 s", () => {
+    // Protects: API Gateway rejects non-Bearer headers before invoking the Lambda, and the cache is
+    // keyed on the token (the only identity source) for a bounded time.
+    template.resourceCountIs("AWS::ApiGateway::Authorizer", 1);
+    template.hasResourceProperties("AWS::ApiGateway::Authorizer", {
+      Type: "TOKEN",
+      IdentitySource: "method.request.header.Authorization",
+      IdentityValidationExpression: BEARER_VALIDATION_REGEX,
+      AuthorizerResultTtlInSeconds: 300,
+      AuthorizerUri: Match.objectLike({ "Fn::Join": Match.anyValue() }),
+    });
+  });
+
+  test("the validation expression accepts RFC 6750 Bearer headers and nothing else", () => {
+    // Protects: real tokens are never turned away at the gateway, and junk never costs an invocation.
+    const re = new RegExp(BEARER_VALIDATION_REGEX);
+    for (const ok of [
+      "Bearer eyJhbGciOi.eyJzdWIi.c2ln",
+      "bearer a.b.c",
+      "BEARER   abc~+/=",
+      "Bearer abc==",
+    ]) {
+      expect(re.test(ok)).toBe(true);
+    }
+    for (const bad of [
+      "Basic dXNlcjpwYXNz",
+      "Bearer",
+      "Bearer ",
+      "Bearer a b",
+      "Bearer\ta.b.c",
+      "Token a.b.c",
+      "Bearer a=b",
+    ]) {
+      expect(re.test(bad)).toBe(false);
+    }
+  });
+
+  test("authorizer function: Node.js 22, arm64, ESM handler, source maps, contract environment", () => {
+    // Protects: the runtime the bundle targets, and the environment contract of lambda/authorizer/config.ts
+    // (never JWKS_URI in a deployed stack: the keys come from Cognito itself).
+    const { props } = authorizerFunction(template);
+    expect(props.Runtime).toBe("nodejs22.x");
+    expect(props.Architectures).toEqual(["arm64"]);
+    expect(props.Handler).toBe("index.handler");
+    expect(props.MemorySize).toBe(DEFAULT_AUTHORIZER_MEMORY_MB);
+    const env = props.Environment.Variables;
+    expect(env).toEqual({
+      USER_POOL_ID: { Ref: expect.stringMatching(/^IdentityUserPool/) },
+      CLIENT_ID: { Ref: expect.stringMatching(/^IdentityUserPoolClient/) },
+      TOKEN_USE: "access",
+      ROUTE_RULES: expect.any(String),
+      POWERTOOLS_SERVICE_NAME: "cognito-jwt-authorizer",
+      POWERTOOLS_LOG_LEVEL: "INFO",
+      POWERTOOLS_LOGGER_LOG_EVENT: "false",
+      NODE_OPTIONS: "--enable-source-maps",
+    });
+  });
+
+  test("every function logs to its own log group with a retention", () => {
+    // Protects: logs do not pile up forever, and each function's group is the one we configured.
+    const groups = template.findResources("AWS::Logs::LogGroup");
+    const fns = template.findResources("AWS::Lambda::Function");
+    expect(Object.keys(fns)).toHaveLength(5);
+    for (const fn of Object.values(fns)) {
+      expect(fn.Properties.Runtime).toBe("nodejs22.x");
+      expect(fn.Properties.Architectures).toEqual(["arm64"]);
+      const groupId = fn.Properties.LoggingConfig.LogGroup.Ref;
+      expect(groups[groupId]?.Properties.RetentionInDays).toBe(30);
+    }
+  });
+
+  test("API Gateway may invoke the authorizer only through this authorizer", () => {
+    // Protects: the invoke permission is scoped to the authorizer's ARN, not to any API.
+    const { id } = authorizerFunction(template);
+    template.hasResourceProperties("AWS::Lambda::Permission", {
+      Action: "lambda:InvokeFunction",
+      Principal: "apigateway.amazonaws.com",
+      FunctionName: { "Fn::GetAtt": [id, "Arn"] },
+      SourceArn: Match.objectLike({
+        "Fn::Join": ["", Match.arrayWith([Match.stringLikeRegexp("/authorizers/")])],
+      }),
+    });
+  });
+
+  test("user pool: admin-created users, 12+ character passwords, optional TOTP, email recovery, retained", () => {
+    // Protects: the pool's security posture, and that deleting the stack never deletes the users.
+    template.hasResource("AWS::Cognito::UserPool", {
+      DeletionPolicy: "Retain",
+      UpdateReplacePolicy: "Retain",
+      Properties: Match.objectLike({
+        AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+        Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12 }) },
+        MfaConfiguration: "OPTIONAL",
+        EnabledMfas: ["SOFTWARE_TOKEN_MFA"],
+        AccountRecoverySetting: { RecoveryMechanisms: [{ Name: "verified_email", Priority: 1 }] },
+        DeletionProtection: "ACTIVE",
+      }),
+    });
+  });
+
+  test("groups admins, editors, readers and a resource server with items/read and items/write", () => {
+    // Protects: every group and scope the route rules name exists in the pool.
+    const groups = Object.values(template.findResources("AWS::Cognito::UserPoolGroup")).map(
+      (g) => g.Properties.GroupName,
+    );
+    expect(groups.sort()).toEqual(["admins", "editors", "readers"]);
+    template.hasResourceProperties("AWS::Cognito::UserPoolResourceServer", {
+      Identifier: "items",
+      Scopes: [
+        { ScopeName: "read", ScopeDescription: Match.anyValue() },
+        { ScopeName: "write", ScopeDescription: Match.anyValue() },
+      ],
+    });
+  });
+
+  test("app client: public, SRP + refresh only, code grant with custom scopes, no user-existence oracle", () => {
+    // Protects: no secret in a public client, no password-in-the-request flow unless asked for,
+    // revocable refresh tokens and short-lived access tokens.
+    const [resourceServerId] = Object.keys(template.findResources("AWS::Cognito::UserPoolResourceServer"));
+    template.hasResourceProperties("AWS::Cognito::UserPoolClient", {
+      GenerateSecret: false,
+      ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      AllowedOAuthFlows: ["code"],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: [
+        "openid",
+        "email",
+        { "Fn::Join": ["", [{ Ref: resourceServerId }, "/read"]] },
+        { "Fn::Join": ["", [{ Ref: resourceServerId }, "/write"]] },
+      ],
+      PreventUserExistenceErrors: "ENABLED",
+      EnableTokenRevocation: true,
+      AccessTokenValidity: 15,
+      IdTokenValidity: 15,
+      RefreshTokenValidity: 1440,
+      TokenValidityUnits: { AccessToken: "minutes", IdToken: "minutes", RefreshToken: "minutes" },
+    });
+  });
+
+  test("401 and 403 carry an RFC 6750 challenge and CORS headers; unknown routes are 404", () => {
+    // Protects: clients (and browsers) can tell an invalid token from missing privileges.
+    const cors = {
+      "gatewayresponse.header.Access-Control-Allow-Origin": "'*'",
+      "gatewayresponse.header.Access-Control-Expose-Headers": "'WWW-Authenticate'",
+    };
+    template.hasResourceProperties("AWS::ApiGateway::GatewayResponse", {
+      ResponseType: "UNAUTHORIZED",
+      StatusCode: "401",
+      ResponseParameters: {
+        ...cors,
+        "gatewayresponse.header.WWW-Authenticate": `'Bearer error="invalid_token"'`,
+      },
+    });
+    template.hasResourceProperties("AWS::ApiGateway::GatewayResponse", {
+      ResponseType: "ACCESS_DENIED",
+      StatusCode: "403",
+      ResponseParameters: {
+        ...cors,
+        "gatewayresponse.header.WWW-Authenticate": `'Bearer error="insufficient_scope"'`,
+      },
+    });
+    template.hasResourceProperties("AWS::ApiGateway::GatewayResponse", {
+      ResponseType: "MISSING_AUTHENTICATION_TOKEN",
+      StatusCode: "404",
+      ResponseParameters: cors,
+    });
+    for (const type of ["DEFAULT_4XX", "DEFAULT_5XX"]) {
+      template.hasResourceProperties("AWS::ApiGateway::GatewayResponse", {
+        ResponseType: type,
+        ResponseParameters: cors,
+      });
+    }
+  });
+
+  test("stage: JSON access log with the authorizer's latency, status and principal; throttled", () => {
+    // Protects: every decision is traceable in the access log, and the stage has a rate limit.
+    const stages = Object.values(template.findResources("AWS::ApiGateway::Stage"));
+    expect(stages).toHaveLength(1);
+    const stage = stages[0]!.Properties;
+    const format = JSON.parse(stage.AccessLogSetting.Format);
+    expect(format).toEqual(ACCESS_LOG_FIELDS);
+    expect(Object.values(format)).toEqual(
+      expect.arrayContaining([
+        "$context.authorizer.latency",
+        "$context.authorizer.status",
+        "$context.authorizer.principalId",
+        "$context.authorizer.error",
+      ]),
+    );
+    expect(stage.MethodSettings).toEqual([
+      expect.objectContaining({
+        HttpMethod: "*",
+        ResourcePath: "/*",
+        ThrottlingRateLimit: 50,
+        ThrottlingBurstLimit: 100,
+        DataTraceEnabled: false,
+      }),
+    ]);
+  });
+
+  test("outputs are exactly ApiUrl, UserPoolId, UserPoolClientId, Region, without exports", () => {
+    // Protects: the names the README, the e2e suite and the local stack read.
+    const outputs = template.findOutputs("*");
+    expect(Object.keys(outputs).sort()).toEqual(["ApiUrl", "Region", "UserPoolClientId", "UserPoolId"]);
+    for (const output of Object.values(outputs)) expect(output.Export).toBeUndefined();
+    expect(outputs.UserPoolId!.Value).toEqual({ Ref: expect.stringMatching(/^IdentityUserPool/) });
+    expect(outputs.UserPoolClientId!.Value).toEqual({
+      Ref: expect.stringMatching(/^IdentityUserPoolClient/),
+    });
+    expect(outputs.Region!.Value).toEqual({ Ref: "AWS::Region" });
+  });
+
+  test("the user pool keeps its logical id", () => {
+    // Protects: renaming a construct on the path would make CloudFormation create a new, empty pool.
+    expect(Object.keys(template.findResources("AWS::Cognito::UserPool"))).toEqual([
+      "IdentityUserPool96FE3B9B",
+    ]);
+  });
+});
+
+describe("sample stack variants (context)", () => {
+  test("allowUserPasswordAuth=true adds USER_PASSWORD_AUTH (and only that flow) to the client", () => {
+    // Protects: the CLI walk-through switch does exactly one thing.
+    const template = sampleTemplate({ allowUserPasswordAuth: "true" });
+    template.hasResourceProperties("AWS::Cognito::UserPoolClient", {
+      ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    });
+  });
+
+  test("an existing user pool and client are used as given, and nothing Cognito is created", () => {
+    // Protects: `-c userPoolId=... -c userPoolClientId=...` never creates or touches a pool.
+    const template = sampleTemplate({ userPoolId: "eu-west-1_AbC123xyz", userPoolClientId: "abc123def456" });
+    template.resourceCountIs("AWS::Cognito::UserPool", 0);
+    template.resourceCountIs("AWS::Cognito::UserPoolClient", 0);
+    template.resourceCountIs("AWS::Cognito::UserPoolGroup", 0);
+    const env = authorizerFunction(template).props.Environment.Variables;
+    expect(env.USER_POOL_ID).toBe("eu-west-1_AbC123xyz");
+    expect(env.CLIENT_ID).toBe("abc123def456");
+    const outputs = template.findOutputs("*");
+    expect(outputs.UserPoolId!.Value).toBe("eu-west-1_AbC123xyz");
+    expect(outputs.UserPoolClientId!.Value).toBe("abc123def456");
+    expect(outputs.Region!.Value).toBe("eu-west-1");
+  });
+});
+
+describe.each([
+  { name: "default (group rules)", context: {}, requireOAuthScopes: false },
+  { name: "requireOAuthScopes=true", context: { requireOAuthScopes: "true" }, requireOAuthScopes: true },
+])("ROUTE_RULES, $name", ({ context, requireOAuthScopes }) => {
+  let template: Template;
+  let rules: { route: string; scopes?: string[]; groups?: string[] }[];
+  beforeAll(() => {
+    template = sampleTemplate(context);
+    rules = JSON.parse(authorizerFunction(template).props.Environment.Variables.ROUTE_RULES);
+  });
+
+  test("equals the rules derived from the route table (every route but the public one)", () => {
+    // Protects: the function enforces exactly the table that created the methods.
+    const expected = sampleRoutes({ requireOAuthScopes }).flatMap((r) =>
+      r.access === "public" ? [] : [{ route: `${r.method} ${r.path}`, ...r.access }],
+    );
+    expect(rules).toEqual(expected);
+  });
+
+  test("has a rule for every guarded method and a guarded method for every rule", () => {
+    // Protects: no rule for a route that does not exist, no guarded method without a rule (it would
+    // be denied to everyone), checked on the template the local gateway and CloudFormation read.
+    const guarded = methodsOf(template)
+      .filter((m) => m.authorizationType === "CUSTOM")
+      .map((m) => m.key);
+    expect(rules.map((r) => r.route).sort()).toEqual(guarded.sort());
+  });
+
+  test("is accepted by the authorizer's own rule compiler", () => {
+    // Protects: the deployed function starts (a refused ROUTE_RULES fails the cold start).
+    expect(() => compileRouteRules(rules)).not.toThrow();
+  });
+
+  test("keeps the sensitive routes to admins and leaves /health out", () => {
+    // Protects: the two routes that must never widen, whichever rule profile is chosen.
+    const byRoute = new Map(rules.map((r) => [r.route, r]));
+    expect(byRoute.get("DELETE /items/{id}")).toEqual({ route: "DELETE /items/{id}", groups: ["admins"] });
+    expect(byRoute.get("ANY /admin/{proxy+}")).toEqual({ route: "ANY /admin/{proxy+}", groups: ["admins"] });
+    expect(byRoute.get("GET /me")).toEqual({ route: "GET /me" });
+    expect(byRoute.has("GET /health")).toBe(false);
+  });
+
+  test("names only groups and scopes the user pool defines", () => {
+    // Protects: a rule naming a group or scope nobody can have would deny everyone.
+    const groups = Object.values(template.findResources("AWS::Cognito::UserPoolGroup")).map(
+      (g) => g.Properties.GroupName,
+    );
+    for (const rule of rules) {
+      for (const group of rule.groups ?? []) expect(groups).toContain(group);
+      for (const scope of rule.scopes ?? []) expect(["items/read", "items/write"]).toContain(scope);
+    }
+    const usesScopes = rules.some((r) => r.scopes !== undefined);
+    expect(usesScopes).toBe(requireOAuthScopes);
+  });
+});

@@ -1,0 +1,254 @@
+// One real `cdk synth`, the way `npm run synth` runs it: cdk.json's app command, esbuild bundling
+// on this machine (no Docker), offline. Then the authorizer bundle is loaded by Node in a child
+// process, with its JWKS served from loopback, and asked for real decisions: what `cdk deploy`
+// would upload is a module that starts and decides.
+
+import { execFile, spawnSync } from "node:child_process";
+import { createSign, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { SAMPLE_STACK_ID } from "../../infra/sample-stack";
+
+jest.setTimeout(240_000);
+
+const ROOT = join(__dirname, "..", "..");
+const USER_POOL_ID = "us-east-1_AbC123";
+const CLIENT_ID = "sampleclient1";
+const METHOD_ARN_PREFIX = "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod";
+
+/** The parts of the synthesized template these tests read. */
+interface FunctionResource {
+  readonly Type: string;
+  readonly Metadata: Readonly<Record<string, unknown>> & { "aws:asset:path": string; "aws:cdk:path": string };
+  readonly Properties: {
+    readonly Code: { readonly S3Key: unknown };
+    readonly Environment?: { readonly Variables?: Readonly<Record<string, string>> };
+  };
+}
+interface SynthesizedTemplate {
+  readonly Resources: Readonly<Record<string, FunctionResource>>;
+}
+interface Statement {
+  readonly Effect: string;
+  readonly Resource: readonly string[];
+}
+interface Outcome {
+  readonly result?: {
+    readonly principalId: string;
+    readonly policyDocument: { readonly Statement: Statement[] };
+  };
+  readonly error?: string;
+}
+
+let outdir: string;
+let template: SynthesizedTemplate;
+
+beforeAll(() => {
+  outdir = mkdtempSync(join(tmpdir(), "cdk-synth-"));
+  const result = spawnSync(
+    join(ROOT, "node_modules", ".bin", "cdk"),
+    ["synth", "--no-notices", "--quiet", "--output", outdir],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: 200_000,
+      env: {
+        ...process.env,
+        CDK_DISABLE_VERSION_CHECK: "1",
+        CDK_DISABLE_CLI_TELEMETRY: "true",
+        // Offline: never wait for the EC2 metadata endpoint while looking for a default region.
+        AWS_EC2_METADATA_DISABLED: "true",
+      },
+    },
+  );
+  if (result.status !== 0) {
+    throw new Error(`cdk synth failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+  }
+  template = JSON.parse(readFileSync(join(outdir, `${SAMPLE_STACK_ID}.template.json`), "utf8"));
+});
+
+afterAll(() => {
+  if (outdir !== undefined) rmSync(outdir, { recursive: true, force: true });
+});
+
+/** The one function of the template that matches, and its asset directory in cdk.out. */
+function assetOf(predicate: (fn: FunctionResource) => boolean): { dir: string; resource: FunctionResource } {
+  const matches = Object.values(template.Resources).filter(
+    (r) => r.Type === "AWS::Lambda::Function" && predicate(r),
+  );
+  expect(matches).toHaveLength(1);
+  const resource = matches[0]!;
+  return { dir: join(outdir, resource.Metadata["aws:asset:path"]), resource };
+}
+
+const isAuthorizer = (fn: FunctionResource): boolean =>
+  fn.Properties.Environment?.Variables?.ROUTE_RULES !== undefined;
+
+test("the authorizer is bundled into cdk.out as one minified ES module with its source map", () => {
+  // Protects: the deployment package is what the ESM runtime expects (index.mjs + map, nothing else),
+  // and the template points at it the way the local gateway and `cdk deploy` read it.
+  const { dir, resource } = assetOf(isAuthorizer);
+  const assetPath: string = resource.Metadata["aws:asset:path"];
+  expect(assetPath).toMatch(/^asset\.[0-9a-f]{64}$/);
+  expect(resource.Metadata["aws:asset:is-bundled"]).toBe(true);
+  expect(resource.Metadata["aws:asset:property"]).toBe("Code");
+  expect(resource.Properties.Code.S3Key).toBe(`${assetPath.slice("asset.".length)}.zip`);
+  expect(readdirSync(dir).sort()).toEqual(["index.mjs", "index.mjs.map"]);
+
+  const code = readFileSync(join(dir, "index.mjs"), "utf8");
+  const bytes = statSync(join(dir, "index.mjs")).size;
+  const lines = code.split("\n");
+  console.log(
+    `authorizer bundle: ${assetPath}/index.mjs ${bytes} bytes in ${lines.length} lines; ` +
+      `map ${statSync(join(dir, "index.mjs.map")).size} bytes`,
+  );
+  // Minified: a few very long lines, no indentation.
+  expect(bytes / lines.length).toBeGreaterThan(500);
+  expect(lines.filter((l) => /^ {2,}\S/.test(l)).length).toBeLessThan(5);
+  // The banner gives bundled CommonJS dependencies their `require`; the map is linked.
+  expect(
+    code.startsWith(
+      "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+    ),
+  ).toBe(true);
+  expect(code.trimEnd().endsWith("//# sourceMappingURL=index.mjs.map")).toBe(true);
+});
+
+describe("the bundled authorizer, loaded by Node with a loopback JWKS", () => {
+  let server: Server;
+  let jwksUri: string;
+  let jwksRequests = 0;
+  let privateKey: KeyObject;
+  const kid = "test-key-1";
+
+  beforeAll(async () => {
+    const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    privateKey = pair.privateKey;
+    const jwk = { ...pair.publicKey.export({ format: "jwk" }), kid, alg: "RS256", use: "sig" };
+    server = createServer((_req, res) => {
+      jwksRequests += 1;
+      res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    jwksUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  /** A Cognito-shaped access token signed with the test key. */
+  function accessToken(groups: string[]): string {
+    const now = Math.floor(Date.now() / 1000);
+    const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    const input = `${b64({ kid, alg: "RS256" })}.${b64({
+      sub: "11111111-2222-3333-4444-555555555555",
+      "cognito:groups": groups,
+      iss: `https://cognito-idp.us-east-1.amazonaws.com/${USER_POOL_ID}`,
+      client_id: CLIENT_ID,
+      token_use: "access",
+      scope: "aws.cognito.signin.user.admin",
+      auth_time: now,
+      iat: now,
+      exp: now + 900,
+      jti: "jti-1",
+      username: "alice",
+    })}`;
+    const signature = createSign("RSA-SHA256").update(input).sign(privateKey).toString("base64url");
+    return `${input}.${signature}`;
+  }
+
+  /** Import the bundle in a fresh Node process with the deployed environment, and run `cases`. */
+  async function runBundle(
+    cases: { token: string; methodArn: string }[],
+  ): Promise<{ handler: string; results: Outcome[] }> {
+    const { dir, resource } = assetOf(isAuthorizer);
+    const script = `
+      const mod = await import(${JSON.stringify(pathToFileURL(join(dir, "index.mjs")).href)});
+      const results = [];
+      for (const c of ${JSON.stringify(cases)}) {
+        try {
+          results.push({ result: await mod.handler({ type: "TOKEN", authorizationToken: c.token, methodArn: c.methodArn }) });
+        } catch (err) {
+          results.push({ error: err.message });
+        }
+      }
+      process.stdout.write(JSON.stringify({ handler: typeof mod.handler, results }));
+    `;
+    const deployed = resource.Properties.Environment?.Variables ?? {};
+    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
+      timeout: 30_000,
+      env: {
+        PATH: process.env.PATH,
+        NODE_OPTIONS: deployed.NODE_OPTIONS,
+        USER_POOL_ID,
+        CLIENT_ID,
+        TOKEN_USE: "access",
+        JWKS_URI: jwksUri,
+        // The rules exactly as synthesized into the template.
+        ROUTE_RULES: deployed.ROUTE_RULES,
+        POWERTOOLS_LOG_LEVEL: "ERROR",
+      },
+    });
+    return JSON.parse(stdout);
+  }
+
+  test("imports, exports handler, hydrates from loopback, and decides with the synthesized rules", async () => {
+    // Protects: the bundle starts under ESM with top-level await (the JWKS fetched from JWKS_URI,
+    // nothing leaving the machine) and enforces the deployed ROUTE_RULES.
+    const reader = accessToken(["readers"]);
+    const out = await runBundle([
+      { token: `Bearer ${reader}`, methodArn: `${METHOD_ARN_PREFIX}/GET/me` },
+      { token: `Bearer ${reader}`, methodArn: `${METHOD_ARN_PREFIX}/DELETE/items/1` },
+      { token: "Bearer not.a.jwt", methodArn: `${METHOD_ARN_PREFIX}/GET/me` },
+    ]);
+    expect(out.handler).toBe("function");
+    expect(jwksRequests).toBeGreaterThanOrEqual(1);
+
+    const [me, deleteItem, junk] = out.results;
+    const allowedResources = (outcome: Outcome | undefined): string[] =>
+      (outcome?.result?.policyDocument.Statement ?? [])
+        .filter((s) => s.Effect === "Allow")
+        .flatMap((s) => s.Resource);
+    expect(me?.result?.principalId).toBe("11111111-2222-3333-4444-555555555555");
+    expect(allowedResources(me)).toContain(`${METHOD_ARN_PREFIX}/GET/me`);
+    // A reader may not delete (rule: admins): a policy, but no Allow that covers any DELETE.
+    expect(deleteItem?.result?.principalId).toBe("11111111-2222-3333-4444-555555555555");
+    expect(allowedResources(deleteItem).filter((r) => r.includes("/DELETE/"))).toEqual([]);
+    expect(junk).toEqual({ error: "Unauthorized" });
+  });
+
+  test("every backend bundle imports and the public health check answers", async () => {
+    // Protects: the sample backends are runnable ES modules too.
+    const backends = Object.values(template.Resources).filter(
+      (r) => r.Type === "AWS::Lambda::Function" && !isAuthorizer(r),
+    );
+    expect(backends).toHaveLength(4);
+    const bundleOf = (r: FunctionResource | undefined): string =>
+      join(outdir, r?.Metadata["aws:asset:path"] ?? "missing", "index.mjs");
+    const dirs = backends.map(bundleOf);
+    const healthBundle = bundleOf(
+      backends.find((r) => r.Metadata["aws:cdk:path"].includes("/Backend-health/")),
+    );
+    const script = `
+      const results = [];
+      for (const file of ${JSON.stringify(dirs.map((d) => pathToFileURL(d).href))}) {
+        const mod = await import(file);
+        results.push(typeof mod.handler);
+      }
+      const health = await import(${JSON.stringify(pathToFileURL(healthBundle).href)});
+      process.stdout.write(JSON.stringify({ results, health: await health.handler({}) }));
+    `;
+    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
+      timeout: 30_000,
+    });
+    const out = JSON.parse(stdout);
+    expect(out.results).toEqual(["function", "function", "function", "function"]);
+    expect(out.health).toMatchObject({ statusCode: 200, body: '{"status":"ok"}' });
+  });
+});
