@@ -1,0 +1,182 @@
+// Cold start of the production bundle, in fresh child processes: import time (JWKS hydration over
+// loopback included, and reported on its own), the first request's latency after import, and the
+// minified bundle size. The bundle is the CDK app's own asset when `cdk.out` holds one from a real
+// synth; otherwise (a fresh clone) scripts/lib/bundle.ts builds the same esbuild ESM minified bundle.
+
+import { fork } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { build } from "esbuild";
+import { bundleAuthorizer, REPO_ROOT } from "../scripts/lib/bundle";
+import { CALLERS, METHOD_ARNS, TEST_CLIENT_ID, TEST_USER_POOL_ID } from "./fixtures";
+import { median } from "./stats";
+import { accessClaims, generateTestKey, signToken } from "../test/helpers/issuer";
+import { JwksServer } from "../test/helpers/jwks-server";
+
+export interface Bundle {
+  readonly label: string;
+  readonly file: string;
+  readonly bytes: number;
+  /** Environment the function is deployed with (from the synthesized template when known). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Node options the function runs with (NODE_OPTIONS in the template). */
+  readonly nodeOptions: readonly string[];
+}
+
+export interface ColdStartRow {
+  readonly bundle: string;
+  readonly nodeOptions: string;
+  readonly samples: number;
+  readonly nodeStartMs: number;
+  readonly importMs: number;
+  readonly jwksMs: number;
+  readonly firstRequestMs: number;
+  readonly secondRequestMs: number;
+  readonly jwksRequestsDuringFirst: number;
+  readonly allAllowed: boolean;
+}
+
+interface ChildReport {
+  nodeStartMs: number;
+  importMs: number;
+  jwksMs: number;
+  firstRequestMs: number;
+  secondRequestMs: number;
+  jwksRequestsDuringFirst: number;
+  allowed: boolean;
+}
+
+const OUT_DIR = path.join(REPO_ROOT, ".tmp", "bench");
+
+/** The authorizer asset of the last `cdk synth`, with its template's plain-string variables. */
+function cdkOutBundle(): Bundle | undefined {
+  const cdkOut = path.join(REPO_ROOT, "cdk.out");
+  const templateFile = path.join(cdkOut, "CognitoAuthorizerSample.template.json");
+  if (!existsSync(templateFile)) return undefined;
+  type Fn = {
+    Type: string;
+    Properties?: { Code?: { S3Key?: unknown }; Environment?: { Variables?: object } };
+  };
+  const template = JSON.parse(readFileSync(templateFile, "utf8")) as { Resources?: Record<string, Fn> };
+  for (const [id, resource] of Object.entries(template.Resources ?? {})) {
+    if (resource.Type !== "AWS::Lambda::Function" || !id.startsWith("AuthorizerHandler")) continue;
+    const key = resource.Properties?.Code?.S3Key;
+    if (typeof key !== "string") continue;
+    const file = path.join(cdkOut, `asset.${key.replace(/\.zip$/, "")}`, "index.mjs");
+    if (!existsSync(file)) continue;
+    const env: Record<string, string> = {};
+    for (const [name, value] of Object.entries(resource.Properties?.Environment?.Variables ?? {})) {
+      if (typeof value === "string") env[name] = value;
+    }
+    const nodeOptions = (env.NODE_OPTIONS ?? "").split(" ").filter((o) => o !== "");
+    delete env.NODE_OPTIONS;
+    return {
+      label: `cdk.out asset ${key.slice(0, 12)}…`,
+      file,
+      bytes: statSync(file).size,
+      env,
+      nodeOptions,
+    };
+  }
+  return undefined;
+}
+
+export async function bundles(): Promise<Bundle[]> {
+  const fresh = await bundleAuthorizer(path.join(OUT_DIR, "bundle"));
+  const rules = readFileSync(path.join(REPO_ROOT, "events", "route-rules.json"), "utf8");
+  const found = cdkOutBundle();
+  const list: Bundle[] = [];
+  if (found !== undefined) list.push(found);
+  list.push({
+    label: "scripts/lib/bundle.ts (fresh)",
+    file: fresh,
+    bytes: statSync(fresh).size,
+    env: {
+      ROUTE_RULES: rules,
+      POWERTOOLS_SERVICE_NAME: "cognito-jwt-authorizer",
+      POWERTOOLS_LOG_LEVEL: "INFO",
+    },
+    nodeOptions: found?.nodeOptions ?? ["--enable-source-maps"],
+  });
+  return list;
+}
+
+async function childScript(): Promise<string> {
+  const outfile = path.join(OUT_DIR, "cold-child.mjs");
+  await build({
+    entryPoints: [path.join(REPO_ROOT, "bench", "cold-child.ts")],
+    outfile,
+    bundle: false,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    logLevel: "silent",
+  });
+  return outfile;
+}
+
+function runChild(script: string, bundle: Bundle, nodeOptions: readonly string[], env: NodeJS.ProcessEnv) {
+  return new Promise<ChildReport>((resolve, reject) => {
+    const child = fork(script, [pathToFileURL(bundle.file).href], {
+      execArgv: [...nodeOptions],
+      env: { PATH: process.env.PATH, ...bundle.env, ...env },
+      stdio: ["ignore", "ignore", "ignore", "ipc"],
+    });
+    let report: ChildReport | undefined;
+    child.on("message", (m) => (report = m as ChildReport));
+    child.on("error", reject);
+    child.on("exit", (code) =>
+      report !== undefined ? resolve(report) : reject(new Error(`cold-start child exited with ${code}`)),
+    );
+  });
+}
+
+/** `samples` fresh processes per (bundle, node options), interleaved. */
+export async function measureColdStart(
+  samples: number,
+): Promise<{ rows: ColdStartRow[]; bundles: Bundle[] }> {
+  const list = await bundles();
+  const script = await childScript();
+  const key = generateTestKey("bench-cold-1");
+  const server = await JwksServer.start([key.jwk]);
+  const event = {
+    type: "TOKEN",
+    authorizationToken: `Bearer ${signToken(key, accessClaims({ ...CALLERS[0], sub: "cold-start-caller" }))}`,
+    methodArn: METHOD_ARNS[2],
+  };
+  const env = {
+    USER_POOL_ID: TEST_USER_POOL_ID,
+    CLIENT_ID: TEST_CLIENT_ID,
+    JWKS_URI: server.url,
+    BENCH_EVENT: JSON.stringify(event),
+  };
+  const configs = list.flatMap((bundle) => {
+    const variants = [bundle.nodeOptions];
+    if (bundle.nodeOptions.length > 0) variants.push([]);
+    return variants.map((nodeOptions) => ({ bundle, nodeOptions, reports: [] as ChildReport[] }));
+  });
+  try {
+    for (let i = 0; i < samples; i++) {
+      for (const c of configs) c.reports.push(await runChild(script, c.bundle, c.nodeOptions, env));
+    }
+  } finally {
+    await server.stop();
+  }
+  const med = (reports: ChildReport[], pick: (r: ChildReport) => number) => median(reports.map(pick));
+  return {
+    bundles: list,
+    rows: configs.map(({ bundle, nodeOptions, reports }) => ({
+      bundle: bundle.label,
+      nodeOptions: nodeOptions.join(" ") || "(none)",
+      samples: reports.length,
+      nodeStartMs: med(reports, (r) => r.nodeStartMs),
+      importMs: med(reports, (r) => r.importMs),
+      jwksMs: med(reports, (r) => r.jwksMs),
+      firstRequestMs: med(reports, (r) => r.firstRequestMs),
+      secondRequestMs: med(reports, (r) => r.secondRequestMs),
+      jwksRequestsDuringFirst: Math.max(...reports.map((r) => r.jwksRequestsDuringFirst)),
+      allAllowed: reports.every((r) => r.allowed),
+    })),
+  };
+}

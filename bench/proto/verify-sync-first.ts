@@ -1,0 +1,175 @@
+// PROTOTYPE (bench only, not shipped): a copy of lambda/authorizer/verify.ts with one change, to
+// measure it. verify() first tries the library's verifySync (the JWKS is hydrated at cold start, so
+// the key is normally cached); only when the key is not cached does it fall back to the async
+// verify, which fetches (under the same penalty box). Saves the async path's promise hops.
+//
+// Cognito JWT verification: aws-jwt-verify's CognitoJwtVerifier (signature, exp, nbf, iss, token_use,
+// client_id / aud), hardened where the library lets things through, with every library error mapped
+// to a reason code. The JWKS comes through our own fetcher (jwks-fetcher.ts) so that JWKS_URI works.
+
+import { CognitoJwtVerifier } from "aws-jwt-verify";
+import {
+  CognitoJwtInvalidClientIdError,
+  CognitoJwtInvalidTokenUseError,
+  FetchError,
+  JwkInvalidKtyError,
+  JwkInvalidUseError,
+  JwksNotAvailableInCacheError,
+  JwksValidationError,
+  JwkValidationError,
+  JwtExpiredError,
+  JwtInvalidAudienceError,
+  JwtInvalidClaimError,
+  JwtInvalidIssuerError,
+  JwtInvalidSignatureAlgorithmError,
+  JwtInvalidSignatureError,
+  JwtNotBeforeError,
+  JwtParseError,
+  JwtWithoutValidKidError,
+  KidNotFoundInJwksError,
+  ParameterValidationError,
+  WaitPeriodNotYetEndedJwkError,
+} from "aws-jwt-verify/error";
+import { SimpleJwksCache, SimplePenaltyBox } from "aws-jwt-verify/jwk";
+import type { CognitoJwtPayload } from "aws-jwt-verify/jwt-model";
+import type { AuthorizerConfig } from "../../lambda/authorizer/config";
+import { AuthorizerError, type Reason, TokenRejectedError } from "../../lambda/authorizer/errors";
+import { JwksFetcher, type JwksFetcherOptions } from "../../lambda/authorizer/jwks-fetcher";
+
+export type CognitoClaims = CognitoJwtPayload;
+
+export interface TokenVerifier {
+  /** Resolves with the verified claims, or rejects with an AuthorizerError (never anything else). */
+  verify(token: string): Promise<CognitoClaims>;
+  /** Preload the JWKS (cold start). Rejects if the endpoint is unavailable. */
+  hydrate(): Promise<void>;
+}
+
+export interface TokenVerifierOptions extends JwksFetcherOptions {
+  /** Tolerated clock difference for `iat`, in seconds. @default 60 */
+  readonly clockSkewSeconds?: number;
+  /** After a token with an unknown `kid` made us refetch the JWKS, refetch no sooner than this (s). @default 10 */
+  readonly unknownKidWaitSeconds?: number;
+}
+
+// A compact JWS in base64url without padding (RFC 7515 §7.1, RFC 7515 §2 "Base64url Encoding").
+// Checked before the library sees the token: standard base64, padding and whitespace are refused.
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/**
+ * RFC 4648 §3.5: the unused low bits of a segment's last character must be zero. Node's decoder
+ * ignores them, so without this check one signature has up to 16 spellings, each a distinct
+ * "token" string (a fresh key for API Gateway's cache and ours, and a way around exact-match
+ * denylists). O(1): only the last character of each segment can carry unused bits.
+ */
+function isCanonicalBase64url(segment: string): boolean {
+  const rest = segment.length % 4;
+  if (rest === 0) return true;
+  if (rest === 1) return false; // 6 bits cannot end a byte
+  const last = BASE64URL.indexOf(segment.charAt(segment.length - 1));
+  return (last & (rest === 2 ? 0b1111 : 0b11)) === 0;
+}
+
+export function createSyncFirstTokenVerifier(
+  config: Pick<AuthorizerConfig, "userPoolId" | "clientIds" | "tokenUse" | "jwksUri">,
+  options: TokenVerifierOptions = {},
+): TokenVerifier & { readonly fetcher: JwksFetcher } {
+  const clockSkewSeconds = options.clockSkewSeconds ?? 60;
+  const fetcher = new JwksFetcher(config.jwksUri, options);
+  const jwksCache = new SimpleJwksCache({
+    fetcher,
+    penaltyBox: new SimplePenaltyBox({ waitSeconds: options.unknownKidWaitSeconds ?? 10 }),
+  });
+  const verifier = CognitoJwtVerifier.create(
+    {
+      userPoolId: config.userPoolId,
+      tokenUse: config.tokenUse,
+      clientId: [...config.clientIds],
+      // Runs after the signature and the standard claims have been checked.
+      customJwtCheck: ({ header, payload }) => {
+        // RFC 7515 §4.1.11: a recipient that does not understand a `crit` extension must reject.
+        if (header.crit !== undefined) throw new TokenRejectedError("malformed_token", "crit header present");
+        // The library checks exp only when present; a token that never expires is not acceptable.
+        if (typeof payload.exp !== "number") throw new TokenRejectedError("missing_exp", "no exp claim");
+        if (typeof payload.iat === "number" && payload.iat > Date.now() / 1000 + clockSkewSeconds) {
+          throw new TokenRejectedError("issued_in_future", "iat is in the future beyond the clock skew");
+        }
+      },
+    },
+    { jwksCache },
+  );
+
+  return {
+    fetcher,
+    async verify(token) {
+      if (!COMPACT_JWS.test(token)) throw new TokenRejectedError("malformed_token", "not a compact JWS");
+      const dot1 = token.indexOf(".");
+      const dot2 = token.indexOf(".", dot1 + 1);
+      if (
+        !isCanonicalBase64url(token.slice(0, dot1)) ||
+        !isCanonicalBase64url(token.slice(dot1 + 1, dot2)) ||
+        !isCanonicalBase64url(token.slice(dot2 + 1))
+      ) {
+        throw new TokenRejectedError("malformed_token", "not canonical base64url");
+      }
+      try {
+        return verifier.verifySync(token);
+      } catch (err) {
+        // Key not cached (cold JWKS, or a kid not seen yet): the async path fetches the JWKS.
+        if (!(err instanceof JwksNotAvailableInCacheError || err instanceof KidNotFoundInJwksError)) {
+          throw toAuthorizerError(err);
+        }
+      }
+      try {
+        return await verifier.verify(token);
+      } catch (err) {
+        throw toAuthorizerError(err);
+      }
+    },
+    async hydrate() {
+      try {
+        await verifier.hydrate();
+      } catch (err) {
+        throw toAuthorizerError(err);
+      }
+    },
+  };
+}
+
+// Library error class → reason code. Order matters: subclasses before their parents.
+const LIBRARY_ERRORS: readonly [abstract new (...args: never[]) => Error, Reason][] = [
+  [JwtExpiredError, "expired"],
+  [JwtNotBeforeError, "not_yet_valid"],
+  [JwtInvalidIssuerError, "wrong_issuer"],
+  [CognitoJwtInvalidTokenUseError, "wrong_token_use"],
+  [CognitoJwtInvalidClientIdError, "wrong_client"],
+  [JwtInvalidAudienceError, "wrong_client"],
+  [JwtInvalidSignatureAlgorithmError, "bad_signature"],
+  [JwtInvalidSignatureError, "bad_signature"],
+  [JwtInvalidClaimError, "invalid_claims"],
+  [KidNotFoundInJwksError, "unknown_kid"],
+  [WaitPeriodNotYetEndedJwkError, "unknown_kid"],
+  [JwtWithoutValidKidError, "unknown_kid"],
+  [JwtParseError, "malformed_token"],
+  [FetchError, "jwks_unavailable"],
+  [JwksValidationError, "jwks_unavailable"],
+  [JwkValidationError, "jwks_unavailable"],
+  [JwkInvalidUseError, "jwks_unavailable"],
+  [JwkInvalidKtyError, "jwks_unavailable"],
+  [JwksNotAvailableInCacheError, "jwks_unavailable"],
+  // Configuration errors surface at create() during cold start; at verify time the library raises
+  // this only for a token whose `iss` (missing, or another pool's) matches no configured issuer.
+  [ParameterValidationError, "wrong_issuer"],
+];
+
+function toAuthorizerError(err: unknown): AuthorizerError {
+  if (err instanceof AuthorizerError) return err;
+  for (const [cls, reason] of LIBRARY_ERRORS) {
+    // The library's messages can echo header values (kid, alg) from the token: keep them short.
+    if (err instanceof cls) return new TokenRejectedError(reason, err.message.slice(0, 120));
+  }
+  // Anything unforeseen (a library bug, a bizarre key) still fails closed as a 401.
+  const name = err instanceof Error ? err.name : typeof err;
+  return new TokenRejectedError("internal_error", `unexpected ${name} during verification`);
+}
