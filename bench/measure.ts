@@ -14,8 +14,7 @@ import { createTokenVerifier } from "../lambda/authorizer/verify";
 import { TEST_ISSUER } from "../test/helpers/issuer";
 import { JwksServer } from "../test/helpers/jwks-server";
 import { makeFixtures, ROUTE_RULES_20, TEST_CLIENT_ID, TEST_USER_POOL_ID, type TokenEvent } from "./fixtures";
-import { createSyncFirstTokenVerifier } from "./proto/verify-sync-first";
-import { JsonLineLogger } from "./proto/json-line-logger";
+import { JsonLineLogger } from "./json-line-logger";
 import { mean, median } from "./stats";
 import { awsJwtVerifyReadme, floorVerify, joseAuthorizer, jsonwebtokenPem } from "./peers";
 
@@ -94,12 +93,9 @@ async function setUp(tokenCount: number): Promise<{ rows: Row[]; jwksRequests: (
   });
   const vProto = await hydrated();
   const vProtoRepeat = await hydrated();
-  const vSyncFirst = createSyncFirstTokenVerifier(plainConfig);
-  await vSyncFirst.hydrate();
-  verifiers.push(vProto, vProtoRepeat, vSyncFirst);
+  verifiers.push(vProto, vProtoRepeat);
   const jsonLines = new JsonLineLogger("cognito-jwt-authorizer");
   const proto = createAuthorizer({ verifier: vProto, logger: jsonLines, routeRules: undefined });
-  const protoBoth = createAuthorizer({ verifier: vSyncFirst, logger: jsonLines, routeRules: undefined });
   const protoRepeat = createAuthorizer({ verifier: vProtoRepeat, logger: jsonLines, routeRules: undefined });
   const readme = awsJwtVerifyReadme(jwks, TEST_USER_POOL_ID, TEST_CLIENT_ID);
   const jose = await joseAuthorizer(jwks, TEST_ISSUER, TEST_CLIENT_ID);
@@ -182,21 +178,14 @@ async function setUp(tokenCount: number): Promise<{ rows: Row[]; jwksRequests: (
     },
     {
       id: "proto",
-      label: "ours, decision line by JsonLineLogger",
+      label: "ours, plain JSON line instead of Powertools",
       group: "proposal",
       async: (i) => proto(ev(i)),
       count: n,
     },
     {
-      id: "proto-both",
-      label: "ours, JsonLineLogger + verifySync first",
-      group: "proposal",
-      async: (i) => protoBoth(ev(i)),
-      count: n,
-    },
-    {
       id: "proto-repeat",
-      label: "ours, repeated token, JsonLineLogger",
+      label: "ours, repeated token, plain JSON line",
       group: "proposal",
       async: () => protoRepeat(repeated),
       count: n,

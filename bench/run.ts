@@ -56,7 +56,7 @@ function perRequestTable(report: MeasureReport): string[] {
   const titles = {
     main: undefined,
     breakdown: "breakdown (subtraction experiments, same run):",
-    proposal: "proposal, prototyped under bench/proto (same run):",
+    proposal: "what the Powertools Logger line costs: the same handler with a plain JSON line writer (same run):",
   };
   for (const group of ["main", "breakdown", "proposal"] as const) {
     const title = titles[group];

@@ -49,7 +49,7 @@ export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
     const hit = cache?.get(token, Date.now() / 1000);
     if (hit !== undefined) return hit;
     const claims = await verifier.verify(token);
-    cache?.set(token, claims);
+    cache?.set(token, claims, Date.now() / 1000);
     return claims;
   }
 

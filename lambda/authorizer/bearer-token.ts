@@ -22,18 +22,30 @@ import {
 export const MAX_AUTHORIZATION_HEADER_LENGTH = 8192;
 
 const BEARER = /^[Bb][Ee][Aa][Rr][Ee][Rr] +([A-Za-z0-9\-._~+/]+=*)$/;
-const OUTER_WHITESPACE = /^[ \t]+|[ \t]+$/g;
 
 /** The header value → token. Size is checked first, before any regex sees the value. */
 export function parseAuthorizationHeader(value: string): string {
   if (value.length > MAX_AUTHORIZATION_HEADER_LENGTH) {
     throw new OversizedTokenError(`Authorization header longer than ${MAX_AUTHORIZATION_HEADER_LENGTH}`);
   }
-  const trimmed = value.replace(OUTER_WHITESPACE, "");
+  const trimmed = trimOws(value);
   if (trimmed === "") throw new MissingTokenError("Authorization header is empty");
   const match = BEARER.exec(trimmed);
   if (!match) throw new MalformedHeaderError("Authorization header is not 'Bearer <b64token>'");
   return match[1] as string;
+}
+
+/** Strip leading and trailing SP / HTAB (RFC 9110 §5.6.3), and nothing else (not NBSP, not CR/LF). */
+function trimOws(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && isOws(value.charCodeAt(start))) start += 1;
+  while (end > start && isOws(value.charCodeAt(end - 1))) end -= 1;
+  return start === 0 && end === value.length ? value : value.slice(start, end);
+}
+
+function isOws(code: number): boolean {
+  return code === 0x20 || code === 0x09;
 }
 
 /**

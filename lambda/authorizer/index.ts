@@ -13,9 +13,17 @@ const verifier = createTokenVerifier(config);
 
 try {
   await verifier.hydrate();
+  verifier.warmUp();
 } catch (err) {
   // Not fatal: requests fail closed (401, reason jwks_unavailable) and fetch again until it is back.
   logger.warn("JWKS not available at cold start", { reason: "jwks_unavailable", detail: String(err) });
 }
+logger.info("authorizer ready", {
+  userPoolId: config.userPoolId,
+  tokenUse: config.tokenUse,
+  clients: config.clientIds.length,
+  routes: config.routeRules?.rules.length ?? "any",
+  keys: verifier.fetcher.keyIds.length,
+});
 
 export const handler = createAuthorizer({ verifier, logger, routeRules: config.routeRules });

@@ -27,6 +27,8 @@ export class JwksFetcher {
   private retryAfter = 0;
   /** Number of HTTP requests made (observable by tests and the log). */
   requests = 0;
+  /** The `kid`s of the last key set fetched. */
+  keyIds: readonly string[] = [];
 
   constructor(
     private readonly url: URL,
@@ -82,10 +84,12 @@ export class JwksFetcher {
         response.on("end", () => {
           clearTimeout(deadline);
           const body = Buffer.concat(chunks);
-          if (!looksLikeJwks(body)) {
+          const keyIds = keyIdsOf(body);
+          if (keyIds === undefined) {
             reject(new JwksUnavailableError("JWKS endpoint answered something that is not a key set"));
             return;
           }
+          this.keyIds = keyIds;
           resolve(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
         });
       });
@@ -102,14 +106,22 @@ export class JwksFetcher {
   }
 }
 
-/** `{"keys": [ ... ]}` with at least one key; anything else is an endpoint fault, not a token fault. */
-function looksLikeJwks(body: Buffer): boolean {
+/**
+ * The kids of `{"keys": [ ... ]}` with at least one key, or undefined: anything else is an endpoint
+ * fault, not a token fault. (aws-jwt-verify validates each key itself afterwards.)
+ */
+function keyIdsOf(body: Buffer): string[] | undefined {
   try {
     const parsed: unknown = JSON.parse(body.toString("utf8"));
-    if (typeof parsed !== "object" || parsed === null) return false;
+    if (typeof parsed !== "object" || parsed === null) return undefined;
     const { keys } = parsed as { keys?: unknown };
-    return Array.isArray(keys) && keys.length > 0;
+    if (!Array.isArray(keys) || keys.length === 0) return undefined;
+    return keys.flatMap((k: unknown) =>
+      typeof k === "object" && k !== null && typeof (k as { kid?: unknown }).kid === "string"
+        ? [(k as { kid: string }).kid]
+        : [],
+    );
   } catch {
-    return false;
+    return undefined;
   }
 }

@@ -4,7 +4,10 @@
 // Why this is safe:
 // - The key is the exact token string, signature included: a hit means these very bytes were
 //   verified before. A token differing in any byte (tampered claims, another signature) misses.
-// - Each entry is valid only until the token's own `exp`, checked on every hit, with no grace.
+// - Each entry is valid only until the token's own `exp`, checked on every hit, with no grace, and
+//   for at most `maxAgeSeconds` (default 300 s, API Gateway's default result TTL) after it was
+//   verified: a token signed with a key that is later withdrawn from the JWKS (a leaked key) is
+//   re-verified, and refused, within minutes, whatever `exp` its signer chose.
 // - Only successes are stored; a failure is never cached, so a rejected token is re-verified (and
 //   rejected again) every time, and a token that failed for a transient reason (JWKS down) can
 //   succeed once the cause is gone.
@@ -14,24 +17,33 @@
 // rotated out of the JWKS meanwhile. Cognito access tokens cannot be checked for revocation offline
 // anyway; keep their validity short if that matters.
 
+interface Entry<T> {
+  readonly claims: T;
+  /** min(exp, verified at + maxAgeSeconds), in epoch seconds. */
+  readonly validUntil: number;
+}
+
 export class VerifiedTokenCache<T extends { readonly exp: number }> {
   // A Map iterates in insertion order: re-inserting on a hit makes the first key the LRU one.
-  private readonly entries = new Map<string, T>();
+  private readonly entries = new Map<string, Entry<T>>();
 
-  constructor(private readonly maxEntries = 1000) {}
+  constructor(
+    private readonly maxEntries = 1000,
+    private readonly maxAgeSeconds = 300,
+  ) {}
 
   get(token: string, nowSeconds: number): T | undefined {
-    const claims = this.entries.get(token);
-    if (claims === undefined) return undefined;
+    const entry = this.entries.get(token);
+    if (entry === undefined) return undefined;
     this.entries.delete(token);
-    if (claims.exp <= nowSeconds) return undefined;
-    this.entries.set(token, claims);
-    return claims;
+    if (entry.validUntil <= nowSeconds) return undefined;
+    this.entries.set(token, entry);
+    return entry.claims;
   }
 
-  set(token: string, claims: T): void {
+  set(token: string, claims: T, nowSeconds: number): void {
     this.entries.delete(token);
-    this.entries.set(token, claims);
+    this.entries.set(token, { claims, validUntil: Math.min(claims.exp, nowSeconds + this.maxAgeSeconds) });
     if (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next();
       if (oldest.done !== true) this.entries.delete(oldest.value);

@@ -38,6 +38,11 @@ export interface TokenVerifier {
   verify(token: string): Promise<CognitoClaims>;
   /** Preload the JWKS (cold start). Rejects if the endpoint is unavailable. */
   hydrate(): Promise<void>;
+  /**
+   * After hydrate: build each key's KeyObject and run the verification code once (on a throwaway
+   * token that fails its signature check), so the first real request pays no JIT or key import.
+   */
+  warmUp(): void;
 }
 
 export interface TokenVerifierOptions extends JwksFetcherOptions {
@@ -108,10 +113,40 @@ export function createTokenVerifier(
       ) {
         throw new TokenRejectedError("malformed_token", "not canonical base64url");
       }
+      // Synchronous first: with the key cached (the usual case) this skips the async machinery.
+      // Only a key that is not cached yet (cold JWKS, rotation) takes the async path, which fetches
+      // the JWKS under aws-jwt-verify's penalty box.
+      try {
+        return verifier.verifySync(token);
+      } catch (err) {
+        if (!(err instanceof JwksNotAvailableInCacheError || err instanceof KidNotFoundInJwksError)) {
+          throw toAuthorizerError(err);
+        }
+      }
       try {
         return await verifier.verify(token);
       } catch (err) {
         throw toAuthorizerError(err);
+      }
+    },
+    warmUp() {
+      const issuer = `https://cognito-idp.${config.userPoolId.split("_")[0] ?? ""}.amazonaws.com/${config.userPoolId}`;
+      const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString("base64url");
+      const exp = Math.floor(Date.now() / 1000) + 60;
+      for (const kid of fetcher.keyIds) {
+        const header = b64({ kid, alg: "RS256" });
+        const payload = b64({
+          iss: issuer,
+          exp,
+          token_use: config.tokenUse,
+          client_id: "warm-up",
+          aud: "warm-up",
+        });
+        try {
+          verifier.verifySync(`${header}.${payload}.${Buffer.alloc(256).toString("base64url")}`);
+        } catch {
+          // Expected: the signature is not valid. The key import and the code paths are now warm.
+        }
       }
     },
     async hydrate() {

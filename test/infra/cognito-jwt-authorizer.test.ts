@@ -214,12 +214,12 @@ describe("authorizer options", () => {
 
   test("memory defaults to the named constant and follows the prop", () => {
     // Protects: the benchmark's choice is one edit away, and a user's override is honoured.
-    expect(DEFAULT_AUTHORIZER_MEMORY_MB).toBe(256);
+    expect(DEFAULT_AUTHORIZER_MEMORY_MB).toBe(512);
     Template.fromStack(fixture().stack).hasResourceProperties("AWS::Lambda::Function", {
       MemorySize: DEFAULT_AUTHORIZER_MEMORY_MB,
     });
-    Template.fromStack(fixture({ memorySize: 512 }).stack).hasResourceProperties("AWS::Lambda::Function", {
-      MemorySize: 512,
+    Template.fromStack(fixture({ memorySize: 1024 }).stack).hasResourceProperties("AWS::Lambda::Function", {
+      MemorySize: 1024,
     });
   });
 

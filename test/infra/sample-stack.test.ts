@@ -118,7 +118,7 @@ describe("sample stack (default context)", () => {
     }
   });
 
-  test("authorizer function: Node.js 22, arm64, ESM handler, source maps, contract environment", () => {
+  test("authorizer function: Node.js 22, arm64, ESM handler, contract environment, no runtime source maps", () => {
     // Protects: the runtime the bundle targets, and the environment contract of lambda/authorizer/config.ts
     // (never JWKS_URI in a deployed stack: the keys come from Cognito itself).
     const { props } = authorizerFunction(template);
@@ -135,7 +135,6 @@ describe("sample stack (default context)", () => {
       POWERTOOLS_SERVICE_NAME: "cognito-jwt-authorizer",
       POWERTOOLS_LOG_LEVEL: "INFO",
       POWERTOOLS_LOGGER_LOG_EVENT: "false",
-      NODE_OPTIONS: "--enable-source-maps",
     });
   });
 

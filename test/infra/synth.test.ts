@@ -185,7 +185,7 @@ describe("the bundled authorizer, loaded by Node with a loopback JWKS", () => {
       timeout: 30_000,
       env: {
         PATH: process.env.PATH,
-        NODE_OPTIONS: deployed.NODE_OPTIONS,
+        ...(deployed.NODE_OPTIONS === undefined ? {} : { NODE_OPTIONS: deployed.NODE_OPTIONS }),
         USER_POOL_ID,
         CLIENT_ID,
         TOKEN_USE: "access",

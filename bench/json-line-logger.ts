@@ -1,5 +1,5 @@
-// PROTOTYPE (bench only, not shipped): the decision log line without Powertools Logger, to measure
-// the proposal. Same JSON shape as Powertools' default formatter for our line (level, message,
+// Bench only, not shipped: the decision log line without Powertools Logger, to show what
+// Powertools costs per line. Same JSON shape as Powertools' default formatter for our line (level, message,
 // timestamp, service, sampling_rate, then the fields; undefined fields dropped by JSON.stringify),
 // one synchronous write per line to stdout, as Powertools' own Console does.
 
