@@ -16,7 +16,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { evaluatePolicy } from "../test/helpers/iam-evaluator";
+import { evaluatePolicy } from "../infra/local/iam-policy";
 import {
   accessClaims,
   type Claims,

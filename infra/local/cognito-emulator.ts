@@ -6,6 +6,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { exitWithin } from "./child-exit";
 import { PortInUseError } from "./ports";
 
 export interface CognitoEmulatorProps {
@@ -97,19 +98,9 @@ export class CognitoEmulator {
   }
 
   async stop(): Promise<void> {
-    const child = this.child;
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        child.kill("SIGKILL");
-        resolve();
-      }, 3000);
-      child.once("exit", () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      child.kill("SIGTERM");
-    });
+    const exited = exitWithin(this.child, 3000);
+    this.child.kill("SIGTERM");
+    await exited;
   }
 }
 

@@ -13,7 +13,6 @@ import type { AddressInfo } from "node:net";
 import { AuthorizerCache } from "./authorizer-cache";
 import {
   type AuthorizerResult,
-  evaluatePolicy,
   MalformedAuthorizerResultError,
   parseAuthorizerResult,
 } from "./authorizer-result";
@@ -28,7 +27,7 @@ import {
 import { type GatewayResponseType, renderGatewayResponse, type RenderedResponse } from "./gateway-responses";
 import { FunctionError, type LambdaRunner } from "./lambda-runner";
 import { PortInUseError } from "./ports";
-import { compileRouteTable, type RouteTable } from "./route-table";
+import { compileMethodTable, type MethodTable } from "./route-table";
 import type { AuthorizerDefinition, StackDefinition } from "./template";
 
 export interface LocalGatewayProps {
@@ -69,12 +68,12 @@ type Outcome =
 export class LocalGateway {
   readonly stats: GatewayStats = { requests: 0, authorizerInvocations: 0, authorizerCacheHits: 0 };
   readonly cache = new AuthorizerCache();
-  private readonly routes: RouteTable;
+  private readonly routes: MethodTable;
   private readonly server: http.Server;
   private url: string | undefined;
 
   constructor(private readonly props: LocalGatewayProps) {
-    this.routes = compileRouteTable(props.stack.methods);
+    this.routes = compileMethodTable(props.stack.methods);
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         // Never a stack trace to the client: API Gateway answers its own 500.
@@ -232,6 +231,8 @@ export class LocalGateway {
     | { kind: "deny"; use: RequestLogLine["authorizer"]; outcome: Outcome }
   > {
     const unauthorized: Outcome = { kind: "gateway", type: "UNAUTHORIZED", message: "Unauthorized" };
+    // Any other error, or an output API Gateway does not accept: 500, the authorizer is misconfigured.
+    const misconfigured: Outcome = { kind: "gateway", type: "AUTHORIZER_CONFIGURATION_ERROR", message: null };
     const identity = identityValues(authorizer, request);
     // Missing or empty identity source, or a token failing the validation expression: API Gateway
     // answers 401 itself and never invokes the authorizer.
@@ -266,50 +267,31 @@ export class LocalGateway {
         if (err instanceof FunctionError && err.errorMessage === "Unauthorized") {
           return { kind: "deny", use, outcome: unauthorized };
         }
-        return {
-          kind: "deny",
-          use,
-          outcome: { kind: "gateway", type: "AUTHORIZER_CONFIGURATION_ERROR", message: null },
-        };
+        return { kind: "deny", use, outcome: misconfigured };
       }
       latencyMs = Date.now() - started;
       try {
         result = parseAuthorizerResult(output);
       } catch (err) {
         if (!(err instanceof MalformedAuthorizerResultError)) throw err;
-        return {
-          kind: "deny",
-          use,
-          outcome: { kind: "gateway", type: "AUTHORIZER_CONFIGURATION_ERROR", message: null },
-        };
+        return { kind: "deny", use, outcome: misconfigured };
       }
       this.cache.set(authorizer.logicalId, identity, result, authorizer.ttlSeconds);
     }
 
-    switch (evaluatePolicy(result, methodArn(api, request))) {
-      case "allow":
-        return { kind: "allow", use, result, latencyMs };
-      case "explicit-deny":
-        return {
-          kind: "deny",
-          use,
-          outcome: {
-            kind: "gateway",
-            type: "ACCESS_DENIED",
-            message: "User is not authorized to access this resource with an explicit deny",
-          },
-        };
-      case "implicit-deny":
-        return {
-          kind: "deny",
-          use,
-          outcome: {
-            kind: "gateway",
-            type: "ACCESS_DENIED",
-            message: "User is not authorized to access this resource",
-          },
-        };
-    }
+    const evaluation = result.policy.evaluate(methodArn(api, request));
+    if (evaluation.decision === "Allow") return { kind: "allow", use, result, latencyMs };
+    return {
+      kind: "deny",
+      use,
+      outcome: {
+        kind: "gateway",
+        type: "ACCESS_DENIED",
+        message: evaluation.explicitDeny
+          ? "User is not authorized to access this resource with an explicit deny"
+          : "User is not authorized to access this resource",
+      },
+    };
   }
 
   private async integrate(functionId: string, event: object): Promise<Outcome> {

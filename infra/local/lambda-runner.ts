@@ -5,6 +5,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
+import { exitWithin } from "./child-exit";
 
 export interface LambdaRunnerProps {
   readonly functionName: string;
@@ -113,18 +114,7 @@ export class LambdaRunner {
     this.failAll(new FunctionError("Runtime.Stopped", "the local stack is stopping"));
     const child = this.child;
     this.stopChild();
-    if (child && child.exitCode === null && child.signalCode === null) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          child.kill("SIGKILL");
-          resolve();
-        }, 2000);
-        child.once("exit", () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+    if (child) await exitWithin(child, 2000);
   }
 
   private spawn(): Promise<void> {

@@ -193,7 +193,7 @@ export function synthesize(
   return new Promise((resolve, reject) => {
     const child = spawn(cdk, ["synth", "--no-notices", "--quiet", "--output", outDirectory, ...contextArgs], {
       cwd: appDirectory,
-      env: { ...process.env, CDK_DISABLE_VERSION_CHECK: "1" },
+      env: { ...process.env, CDK_DISABLE_VERSION_CHECK: "1", CDK_DISABLE_CLI_TELEMETRY: "true" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";

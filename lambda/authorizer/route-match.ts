@@ -241,6 +241,35 @@ function findResource(node: ResourceNode, segs: readonly string[], i: number): R
   return undefined;
 }
 
+/**
+ * The path parameters of a request that resolved to `route`, by parameter name: a `{param}` takes its
+ * segment, a greedy `{proxy+}` the rest of the path (its segments joined by `/`). Values are
+ * percent-decoded segment by segment (a segment that is not valid percent-encoding is kept as
+ * received), as the integration's `pathParameters` carry them. Throws when `path` cannot be a request
+ * for `route` (resolve it through a RouteTable first).
+ */
+export function pathParameters(route: ParsedRoute, path: string): Record<string, string> {
+  const segs = path === "/" ? [] : path.slice(1).split("/");
+  const greedy = route.segments.at(-1)?.kind === "proxy";
+  if (greedy ? segs.length < route.segments.length : segs.length !== route.segments.length) {
+    throw new Error(`the path "${path}" is not a request for the route "${route.route}"`);
+  }
+  const params: Record<string, string> = {};
+  route.segments.forEach((seg, i) => {
+    if (seg.kind === "param") params[seg.name] = decodeSegment(segs[i] as string);
+    else if (seg.kind === "proxy") params[seg.name] = segs.slice(i).map(decodeSegment).join("/");
+  });
+  return params;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** The route (as written) that API Gateway would invoke for this request, or undefined. */
 export function resolveRoute(table: RouteTable, method: string, path: string): string | undefined {
   return table.resolve(method, path);

@@ -202,6 +202,9 @@ describeLocal("local API Gateway (fixture stack)", () => {
     it.each([
       ["an unknown path", "nowhere", "GET"],
       ["a method the resource does not have", "items", "PUT"],
+      // The resource is chosen first (route-match.ts, as the authorizer resolves it): /items/special
+      // has no POST, and ANY /items/{id} is not tried instead.
+      ["a method the most specific resource does not have", "items/special", "POST"],
       ["a path outside the stage", "../other/items", "GET"],
     ])("answers 403 Missing Authentication Token to %s", async (_case, route, method) => {
       const url = new URL(route, api).href;

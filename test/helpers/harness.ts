@@ -50,6 +50,22 @@ export type Outcome =
   | { kind: "policy"; result: APIGatewayAuthorizerResult }
   | { kind: "other-error"; error: unknown };
 
+/**
+ * What API Gateway makes of one authorizer invocation: a policy, 401 for exactly
+ * `new Error("Unauthorized")`, or anything else (500). Harness.run adds per-call log capture, which
+ * is not safe for concurrent calls: concurrent tests use this on `h.handler(event)` directly.
+ */
+export async function outcomeOf(invocation: Promise<APIGatewayAuthorizerResult>): Promise<Outcome> {
+  try {
+    return { kind: "policy", result: await invocation };
+  } catch (error) {
+    if (error instanceof Error && error.message === "Unauthorized" && error.constructor === Error) {
+      return { kind: "unauthorized" };
+    }
+    return { kind: "other-error", error };
+  }
+}
+
 export interface HarnessOptions {
   readonly env?: Record<string, string>;
   readonly verifier?: TokenVerifierOptions;
@@ -139,12 +155,7 @@ export class Harness {
   async run(event: unknown): Promise<Outcome> {
     this.logs.start();
     try {
-      return { kind: "policy", result: await this.handler(event) };
-    } catch (error) {
-      if (error instanceof Error && error.message === "Unauthorized" && error.constructor === Error) {
-        return { kind: "unauthorized" };
-      }
-      return { kind: "other-error", error };
+      return await outcomeOf(this.handler(event));
     } finally {
       this.logs.stop();
     }

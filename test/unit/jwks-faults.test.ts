@@ -2,7 +2,7 @@
 // reason jwks_unavailable) and fast, recovers by itself once the endpoint is back, follows a key
 // rotation, and cannot be made to hammer the endpoint or lock out valid callers with unknown kids.
 
-import { Harness, type Outcome, tokenEvent } from "../helpers/harness";
+import { Harness, type Outcome, outcomeOf, tokenEvent } from "../helpers/harness";
 import { accessClaims, generateTestKey, signToken } from "../helpers/issuer";
 import type { JwksMode } from "../helpers/jwks-server";
 
@@ -19,18 +19,6 @@ async function breakServer(h: Harness, fault: Fault): Promise<void> {
 async function repairServer(h: Harness, fault: Fault): Promise<void> {
   if (fault === "down") await h.server.restart();
   h.server.mode = "ok";
-}
-
-/** Call the handler without h.run's per-call log capture (which is not safe for concurrent calls). */
-async function outcomeOf(promise: ReturnType<Harness["handler"]>): Promise<Outcome> {
-  try {
-    return { kind: "policy", result: await promise };
-  } catch (error) {
-    if (error instanceof Error && error.message === "Unauthorized" && error.constructor === Error) {
-      return { kind: "unauthorized" };
-    }
-    return { kind: "other-error", error };
-  }
 }
 
 describe.each(FAULTS)("JWKS endpoint %s", (fault) => {

@@ -1,8 +1,14 @@
 // Route rules: validation, resolution precedence, and the cache-safety guarantee on worked examples.
-// Policies are judged by the independent IAM evaluator (test/helpers/iam-evaluator.ts) on concrete
-// requests, never by comparing statement lists with what the code happens to emit.
+// Policies are judged on concrete requests by the IAM evaluator the local API Gateway runs
+// (infra/local/iam-policy.ts, independent of the authorizer's code; tested on its own in
+// iam-evaluator.test.ts), never by comparing statement lists with what the code happens to emit.
 import { parseMethodArn } from "../../lambda/authorizer/policy";
-import { compileRouteTable, resolveRoute } from "../../lambda/authorizer/route-match";
+import {
+  compileRouteTable,
+  type ParsedRoute,
+  pathParameters,
+  resolveRoute,
+} from "../../lambda/authorizer/route-match";
 import {
   type Caller,
   type CompiledRouteRules,
@@ -156,6 +162,25 @@ describe("route resolution (shared with the local API Gateway)", () => {
     const t = compileRouteTable(["ANY /admin/{proxy+}"]);
     expect(t.resolve("GET", "/admin")).toBeUndefined();
     expect(t.resolve("GET", "/admin/a/b/c")).toBe("ANY /admin/{proxy+}");
+  });
+
+  it.each<[string, Record<string, string>]>([
+    ["/users/me/x", { id: "me", tab: "x" }],
+    ["/files/a%20b/c%2Fd", { path: "a b/c/d" }], // {path+} takes the rest, each segment decoded
+    ["/files/%E0%A4%A", { name: "%E0%A4%A" }], // not valid percent-encoding: kept as received
+    ["/", {}],
+  ])("gives the path parameters of %s", (path, expected) => {
+    // Arrange
+    const index = table.resolveIndex("GET", path) as number;
+    // Act
+    const params = pathParameters(table.routes[index] as ParsedRoute, path);
+    // Assert
+    expect(params).toEqual(expected);
+  });
+
+  it("refuses path parameters for a path that is not a request for the route", () => {
+    const [route] = compileRouteTable(["GET /items/{id}"]).routes as [ParsedRoute];
+    expect(() => pathParameters(route, "/items/1/2")).toThrow(/not a request for the route/);
   });
 });
 
