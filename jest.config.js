@@ -8,7 +8,12 @@ module.exports = {
       "ts-jest",
       {
         // Type checking is `npm run typecheck`'s job; here we only transpile (fast).
-        tsconfig: { module: "commonjs", moduleResolution: "node", esModuleInterop: true, isolatedModules: true },
+        tsconfig: {
+          module: "commonjs",
+          moduleResolution: "node",
+          esModuleInterop: true,
+          isolatedModules: true,
+        },
       },
     ],
   },

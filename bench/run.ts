@@ -56,7 +56,8 @@ function perRequestTable(report: MeasureReport): string[] {
   const titles = {
     main: undefined,
     breakdown: "breakdown (subtraction experiments, same run):",
-    proposal: "what the Powertools Logger line costs: the same handler with a plain JSON line writer (same run):",
+    proposal:
+      "what the Powertools Logger line costs: the same handler with a plain JSON line writer (same run):",
   };
   for (const group of ["main", "breakdown", "proposal"] as const) {
     const title = titles[group];
