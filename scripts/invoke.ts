@@ -1,21 +1,27 @@
-// npm run invoke -- events/<file>.json
+// npm run invoke -- events/<file>.json [more files...]
+// npm run invoke -- --local events/<file>.json      (real users of `npm start`'s emulator)
 //
-// Runs the authorizer (the same esbuild ESM bundle the CDK app ships) on a sample event and prints
-// what API Gateway would answer: 401, 403 with the Deny policy, or 200 with the Allow policy and
-// the context the backend receives. Events that need a valid token carry a placeholder, replaced
-// at run time by a token signed with a throwaway key served from a loopback JWKS (JWKS_URI):
+// Runs the authorizer (the same esbuild ESM bundle the CDK app ships) on sample events and prints
+// what API Gateway would answer: 401, 403 with the policy, or 200 with the Allow policy and the
+// context the backend receives. Events that need a valid token carry a placeholder:
 //
-//   {{token}}                     an access token for the sample caller "reader"
+//   {{token}}                     an access token of the sample caller "reader"
 //   {{token:<caller>}}            reader | editor | admin | nobody
 //   {{token:<caller>:<variant>}}  expired | other-client | id | alg-none | future-iat
 //
-// ROUTE_RULES: taken from the environment if set, else events/route-rules.json (the sample API's rules).
+// By default the tokens are signed at run time with a throwaway key served from a loopback JWKS
+// (JWKS_URI), and ROUTE_RULES is events/route-rules.json. With --local, the callers are the users
+// of the running local stack (reader, editor, admin), signed in against the emulator named in
+// local-outputs.json (--outputs), and the configuration (pool, client, ROUTE_RULES, TOKEN_USE) is
+// the synthesized template's (--cdk-out); only the `id` variant applies there.
+// ROUTE_RULES set in the environment wins in both modes.
 
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
 import { evaluatePolicy } from "../infra/local/iam-policy";
 import {
   accessClaims,
@@ -32,6 +38,7 @@ import {
 } from "../test/helpers/issuer";
 import { bundleAuthorizer, REPO_ROOT } from "./lib/bundle";
 import { SAMPLE_CALLERS } from "./lib/sample-callers";
+import { readOutputsFile, signIn, type StackOutputs } from "./lib/sign-in";
 
 const PLACEHOLDER = /\{\{token(?::([a-z]+))?(?::([a-z-]+))?\}\}/g;
 
@@ -66,29 +73,84 @@ function mint(key: TestKey, caller = "reader", variant?: string): string {
   }
 }
 
-/** Replace placeholders; the same placeholder within one event yields the same token. */
-function substitute(value: unknown, mintOnce: (caller?: string, variant?: string) => string): unknown {
-  if (typeof value === "string") {
-    return value.replace(PLACEHOLDER, (_m, caller?: string, variant?: string) => mintOnce(caller, variant));
+type Minter = (caller: string, variant: string | undefined) => string | Promise<string>;
+
+/** Replace every placeholder; the same placeholder within one event yields the same token. */
+async function substitute(event: unknown, mint: Minter): Promise<unknown> {
+  const tokens = new Map<string, string>();
+  for (const match of JSON.stringify(event).matchAll(PLACEHOLDER)) {
+    if (!tokens.has(match[0])) tokens.set(match[0], await mint(match[1] ?? "reader", match[2]));
   }
-  if (Array.isArray(value)) return value.map((v) => substitute(v, mintOnce));
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, mintOnce)]));
-  }
-  return value;
+  const replace = (value: unknown): unknown => {
+    if (typeof value === "string") return value.replace(PLACEHOLDER, (m) => tokens.get(m) ?? m);
+    if (Array.isArray(value)) return value.map(replace);
+    if (value !== null && typeof value === "object") {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replace(v)]));
+    }
+    return value;
+  };
+  return replace(event);
 }
 
-function tokenMinter(key: TestKey): (caller?: string, variant?: string) => string {
-  const minted = new Map<string, string>();
-  return (caller, variant) => {
-    const id = `${caller ?? ""}:${variant ?? ""}`;
-    let token = minted.get(id);
-    if (token === undefined) {
-      token = mint(key, caller, variant);
-      minted.set(id, token);
-    }
-    return token;
+/** Throwaway issuer: a generated key served over loopback; the pool and client of the test issuer. */
+async function throwawaySetup(): Promise<{ mint: Minter; close: () => void }> {
+  const key = generateTestKey();
+  const jwks = createServer((_req, res) =>
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [key.jwk] })),
+  );
+  await new Promise<void>((resolve) => jwks.listen(0, "127.0.0.1", resolve));
+  const { port } = jwks.address() as AddressInfo;
+  process.env.USER_POOL_ID = TEST_USER_POOL_ID;
+  process.env.CLIENT_ID = TEST_CLIENT_ID;
+  process.env.TOKEN_USE = "access";
+  process.env.JWKS_URI = `http://127.0.0.1:${port}/${TEST_USER_POOL_ID}/.well-known/jwks.json`;
+  process.env.ROUTE_RULES ??= readFileSync(path.join(REPO_ROOT, "events", "route-rules.json"), "utf8");
+  return { mint: (caller, variant) => mint(key, caller, variant), close: () => jwks.close() };
+}
+
+/** The running local stack: its emulator's users and the synthesized authorizer's configuration. */
+function localSetup(outputsFile: string, cdkOut: string): { mint: Minter; close: () => void } {
+  const outputs: StackOutputs = readOutputsFile(outputsFile);
+  const endpoint = outputs.values["CognitoEndpoint"];
+  if (endpoint === undefined)
+    throw new Error(`${outputsFile} has no CognitoEndpoint: --local needs \`npm start\``);
+  const environment = authorizerEnvironment(path.join(cdkOut, `${outputs.stackName}.template.json`));
+  process.env.USER_POOL_ID = outputs.values["UserPoolId"];
+  process.env.CLIENT_ID = outputs.values["UserPoolClientId"];
+  process.env.TOKEN_USE = environment["TOKEN_USE"] ?? "access";
+  process.env.JWKS_URI = `${endpoint}/${outputs.values["UserPoolId"]}/.well-known/jwks.json`;
+  process.env.ROUTE_RULES ??= environment["ROUTE_RULES"];
+  return {
+    mint: (caller, variant) => {
+      if (variant !== undefined && variant !== "id") {
+        throw new Error(`the "${variant}" variant needs the throwaway issuer: run without --local`);
+      }
+      return signIn(outputs, caller, variant === "id" ? "id" : "access");
+    },
+    close: () => undefined,
   };
+}
+
+/** The environment of the template's authorizer function (the one with ROUTE_RULES). */
+function authorizerEnvironment(templateFile: string): Record<string, string> {
+  let template: { Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }> };
+  try {
+    template = JSON.parse(readFileSync(templateFile, "utf8")) as typeof template;
+  } catch {
+    throw new Error(`cannot read ${templateFile}: run \`npm start\` (it synthesizes) or pass --cdk-out`);
+  }
+  for (const resource of Object.values(template.Resources ?? {})) {
+    const variables = (
+      resource.Properties?.["Environment"] as { Variables?: Record<string, unknown> } | undefined
+    )?.Variables;
+    if (resource.Type === "AWS::Lambda::Function" && typeof variables?.["ROUTE_RULES"] === "string") {
+      return Object.fromEntries(Object.entries(variables).filter(([, v]) => typeof v === "string")) as Record<
+        string,
+        string
+      >;
+    }
+  }
+  throw new Error(`${templateFile} has no authorizer function with ROUTE_RULES`);
 }
 
 type Result = {
@@ -98,40 +160,34 @@ type Result = {
 };
 
 async function main(): Promise<void> {
-  const files = process.argv.slice(2);
-  if (files.length === 0 || files.some((f) => f.startsWith("-"))) {
-    console.error("usage: npm run invoke -- events/<file>.json [more files...]");
-    process.exit(2);
+  const { values, positionals: files } = parseArgs({
+    allowPositionals: true,
+    options: {
+      local: { type: "boolean", default: false },
+      outputs: { type: "string", default: "local-outputs.json" },
+      "cdk-out": { type: "string", default: "cdk.out" },
+    },
+  });
+  if (files.length === 0) {
+    throw new Error("usage: npm run invoke -- [--local] events/<file>.json [more files...]");
   }
   const events = files.map((file) => {
     try {
       return JSON.parse(readFileSync(file, "utf8")) as unknown;
     } catch (err) {
-      console.error(`cannot read ${file}: ${(err as Error).message}`);
-      process.exit(2);
+      throw new Error(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
     }
   });
 
-  const key = generateTestKey();
-  const jwks = createServer((_req, res) =>
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [key.jwk] })),
-  );
-  await new Promise<void>((resolve) => jwks.listen(0, "127.0.0.1", resolve));
-  const { port } = jwks.address() as AddressInfo;
-
-  process.env.USER_POOL_ID ??= TEST_USER_POOL_ID;
-  process.env.CLIENT_ID ??= TEST_CLIENT_ID;
-  process.env.JWKS_URI ??= `http://127.0.0.1:${port}/${TEST_USER_POOL_ID}/.well-known/jwks.json`;
-  process.env.ROUTE_RULES ??= readFileSync(path.join(REPO_ROOT, "events", "route-rules.json"), "utf8");
+  const setup = values.local ? localSetup(values.outputs, values["cdk-out"]) : await throwawaySetup();
   process.env.POWERTOOLS_LOG_LEVEL ??= "INFO";
-
   try {
     const bundle = await bundleAuthorizer(path.join(REPO_ROOT, ".tmp", "invoke"));
     const { handler } = (await import(pathToFileURL(bundle).href)) as {
       handler: (e: unknown) => Promise<Result>;
     };
     for (const [i, file] of files.entries()) {
-      const event = substitute(events[i], tokenMinter(key)) as { methodArn?: unknown };
+      const event = (await substitute(events[i], setup.mint)) as { methodArn?: unknown };
       console.log(`\n=== ${file}`);
       try {
         const result = await handler(event);
@@ -152,8 +208,11 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    jwks.close();
+    setup.close();
   }
 }
 
-void main();
+main().catch((err: unknown) => {
+  console.error(`invoke: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(2);
+});

@@ -14,10 +14,14 @@ import {
   InitiateAuthCommand,
   NotAuthorizedException,
 } from "@aws-sdk/client-cognito-identity-provider";
+import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import jwt from "jsonwebtoken";
+import { writeOutputsFile } from "../../infra/local/stack";
 import { bearer, call, type E2eTarget, isLocal, REPO_ROOT, startTarget } from "../helpers/local-stack";
 
 const itLocal = isLocal ? it : it.skip;
@@ -208,4 +212,36 @@ describe("sample API end to end", () => {
     expect(res.status).toBe(404);
     expect(res.json).toEqual({ message: "Not Found" });
   });
+
+  itLocal(
+    "npm run invoke -- --local runs the events with the stack's sample users and its rules",
+    async () => {
+      // The same sample events as the throwaway-issuer mode, but the tokens come from real sign-ins
+      // against the emulator and ROUTE_RULES from the synthesized template (group rules).
+      const dir = mkdtempSync(path.join(os.tmpdir(), "invoke-local-"));
+      try {
+        const outputsFile = path.join(dir, "local-outputs.json");
+        writeOutputsFile(outputsFile, target.local as NonNullable<E2eTarget["local"]>);
+        const files = [
+          "events/token-valid.json",
+          "events/token-forbidden-route-reader-deletes.json",
+          "events/token-admin-deletes.json",
+          "events/token-id-token-where-access-expected.json",
+        ];
+        const tsx = path.join(REPO_ROOT, "node_modules", ".bin", "tsx");
+        const args = ["scripts/invoke.ts", "--local", "--outputs", outputsFile];
+        const { stdout } = await promisify(execFile)(
+          tsx,
+          [...args, "--cdk-out", target.cdkOutDirectory as string, ...files],
+          { cwd: REPO_ROOT, env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "" } },
+        );
+        const answers = [...stdout.matchAll(/^API Gateway answers: (\d{3})/gm)].map((m) => m[1]);
+        expect(answers).toEqual(["200", "403", "200", "401"]);
+        expect(stdout).toContain('"groups": "admins"');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
 });

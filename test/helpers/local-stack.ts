@@ -14,6 +14,8 @@ export interface E2eTarget {
   readonly outputs: Readonly<Record<string, string>>;
   /** The running local stack; undefined against a deployed stack. */
   readonly local: LocalStack | undefined;
+  /** The cloud assembly the local stack runs; undefined against a deployed stack. */
+  readonly cdkOutDirectory: string | undefined;
   /** Admin calls (users, clients): the emulator, or Cognito with default credentials. */
   readonly cognito: CognitoIdentityProviderClient;
   stop(): Promise<void>;
@@ -36,15 +38,22 @@ export async function startTarget(
       throw new Error(`${outputsFile}: expected the stack's ApiUrl, UserPoolId and UserPoolClientId outputs`);
     }
     const cognito = new CognitoIdentityProviderClient({ region: outputs["Region"] ?? "us-east-1" });
-    return { outputs, local: undefined, cognito, stop: () => Promise.resolve(cognito.destroy()) };
+    return {
+      outputs,
+      local: undefined,
+      cdkOutDirectory: undefined,
+      cognito,
+      stop: () => Promise.resolve(cognito.destroy()),
+    };
   }
 
   const scratch = mkdtempSync(path.join(os.tmpdir(), "local-stack-e2e-"));
+  const cdkOutDirectory = options.cdkOutDirectory ?? path.join(scratch, "cdk.out");
   let stack: LocalStack;
   try {
     stack = await startLocalStack({
       appDirectory: REPO_ROOT,
-      cdkOutDirectory: options.cdkOutDirectory ?? path.join(scratch, "cdk.out"),
+      cdkOutDirectory,
       synth: options.synth ?? true,
       context: { allowUserPasswordAuth: "true" },
       apiPort: 0,
@@ -59,6 +68,7 @@ export async function startTarget(
   return {
     outputs: stack.outputs,
     local: stack,
+    cdkOutDirectory,
     cognito,
     async stop() {
       cognito.destroy();

@@ -2,9 +2,10 @@
 // the answer it prints against what each event is named to show.
 
 import { execFile } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
+import { sampleRoutes } from "../../infra/routes";
 
 const REPO = path.resolve(__dirname, "..", "..");
 const EXPECTED: Record<string, "200" | "401" | "403"> = {
@@ -63,3 +64,14 @@ it("npm run invoke answers every sample event as its name says", async () => {
   // The printed log lines carry reasons, never a token.
   expect(stdout).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.eyJ/);
 }, 120_000);
+
+it("events/route-rules.json is the sample API's rule set with -c requireOAuthScopes=true", () => {
+  // The events show the scope rules of the issue's example; they must not drift from the route table
+  // the CDK app deploys (infra/routes.ts), or `npm run invoke` would demonstrate another API.
+  const fromTable = sampleRoutes({ requireOAuthScopes: true })
+    .filter((r) => r.access !== "public")
+    .map((r) => ({ route: `${r.method} ${r.path}`, ...(r.access as object) }));
+  const fromEvents = JSON.parse(readFileSync(path.join(REPO, "events", "route-rules.json"), "utf8"));
+  const byRoute = (rules: { route: string }[]) => [...rules].sort((a, b) => a.route.localeCompare(b.route));
+  expect(byRoute(fromEvents)).toEqual(byRoute(fromTable));
+});
