@@ -19,6 +19,7 @@ import type { IUserPool, IUserPoolClient } from "aws-cdk-lib/aws-cognito";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
+import { parseRoute, type RouteMethod, RouteSyntaxError } from "../../lambda/authorizer/route-match";
 import { compileRouteRules, RouteRulesError } from "../../lambda/authorizer/route-rules";
 import { EsmNodejsFunction } from "./esm-nodejs-function";
 
@@ -47,9 +48,8 @@ export const BEARER_VALIDATION_REGEX = "^[Bb][Ee][Aa][Rr][Ee][Rr] +[A-Za-z0-9._~
 /** Where `method.request.header.Authorization` points: the identity source of both authorizer types. */
 export const AUTHORIZATION_HEADER = IdentitySource.header("Authorization");
 
-/** Methods a route may name: API Gateway's methods plus `ANY`. */
-export const HTTP_METHODS = ["ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"] as const;
-export type HttpMethod = (typeof HTTP_METHODS)[number];
+/** Methods a route may name: API Gateway's methods plus `ANY` (the authorizer's own route grammar). */
+export type HttpMethod = RouteMethod;
 
 /** The Lambda event the authorizer receives. */
 export enum AuthorizerEventType {
@@ -372,19 +372,16 @@ export class CognitoJwtAuthorizer extends Construct {
   }
 }
 
+/** `METHOD /path`, checked with the authorizer's own route grammar (route-match.ts), so synth and cold start agree. */
 function routeKey(route: ProtectedRoute): string {
-  if (!(HTTP_METHODS as readonly string[]).includes(route.method)) {
-    throw new Error(`Route method "${route.method}" is not one of ${HTTP_METHODS.join(", ")}.`);
+  const key = `${route.method} ${route.path}`;
+  try {
+    parseRoute(key);
+  } catch (err) {
+    if (err instanceof RouteSyntaxError) throw new Error(`Route "${key}": ${err.message}`, { cause: err });
+    throw err;
   }
-  // API Gateway's resource path grammar: segments of path characters, {param} or a final {proxy+}.
-  if (
-    !/^\/$|^(\/([A-Za-z0-9._~:@!$&'()*,;=-]+|\{[A-Za-z0-9_]+\}))*(\/\{[A-Za-z0-9_]+\+\})?$/.test(route.path)
-  ) {
-    throw new Error(
-      `Route path "${route.path}" is not a resource path: start with "/", use {param} segments and at most a final {proxy+}.`,
-    );
-  }
-  return `${route.method} ${route.path}`;
+  return key;
 }
 
 function assertRule(key: string, rule: RouteRule): void {

@@ -131,8 +131,9 @@ function splitScopes(scope: string): string[] {
   return scope.split(" ").filter((s) => s !== "");
 }
 
-// One line per decision. Never the token, its signature or the Authorization header: only our own
-// reason code and message (which never embed input), the principal and the route.
+// One line per decision. Never the token, its signature or the Authorization header: the reason
+// code, a short detail (our own messages, or aws-jwt-verify's cut to 120 characters, which can echo a
+// header or claim value such as kid or iss, never the token), the principal and the route.
 function log(
   logger: AuthorizerDeps["logger"],
   outcome: "allow" | "deny" | "unauthorized",

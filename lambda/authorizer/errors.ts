@@ -10,7 +10,6 @@ export const REASONS = [
   "conflicting_headers",
   "oversized_token",
   "malformed_token",
-  "unsupported_header",
   "bad_signature",
   "unknown_kid",
   "expired",

@@ -6,16 +6,16 @@
 //   verified before. A token differing in any byte (tampered claims, another signature) misses.
 // - Each entry is valid only until the token's own `exp`, checked on every hit, with no grace, and
 //   for at most `maxAgeSeconds` (default 300 s, API Gateway's default result TTL) after it was
-//   verified: a token signed with a key that is later withdrawn from the JWKS (a leaked key) is
-//   re-verified, and refused, within minutes, whatever `exp` its signer chose.
+//   verified, whatever `exp` its signer chose. Together with the JWKS max age in verify.ts (900 s),
+//   a token signed with a key later withdrawn from the pool's JWKS is refused within about 20 minutes.
 // - Only successes are stored; a failure is never cached, so a rejected token is re-verified (and
 //   rejected again) every time, and a token that failed for a transient reason (JWKS down) can
 //   succeed once the cause is gone.
 // - Memory is bounded: least-recently-used entries are evicted beyond `maxEntries`.
 // What it does not change: like API Gateway's own result cache (keyed by the same token, for the
-// authorizer's TTL), a verified token stays accepted until it expires even if its signing key is
-// rotated out of the JWKS meanwhile. Cognito access tokens cannot be checked for revocation offline
-// anyway; keep their validity short if that matters.
+// authorizer's TTL), a verified token stays accepted until its entry expires even if the token is
+// revoked or the user disabled meanwhile: a JWT check cannot see revocation; keep token lifetimes
+// short if that matters.
 
 interface Entry<T> {
   readonly claims: T;

@@ -50,6 +50,12 @@ export interface TokenVerifierOptions extends JwksFetcherOptions {
   readonly clockSkewSeconds?: number;
   /** After a token with an unknown `kid` made us refetch the JWKS, refetch no sooner than this (s). @default 10 */
   readonly unknownKidWaitSeconds?: number;
+  /**
+   * Refetch the JWKS in the background once it is this old (s), so that a key withdrawn from the
+   * pool stops being trusted. aws-jwt-verify alone keeps a JWKS forever and refetches only for an
+   * unknown `kid`. A failed refresh keeps the current keys and is retried 30 s later. @default 900
+   */
+  readonly jwksMaxAgeSeconds?: number;
 }
 
 // A compact JWS in base64url without padding (RFC 7515 §7.1, RFC 7515 §2 "Base64url Encoding").
@@ -76,6 +82,7 @@ export function createTokenVerifier(
   options: TokenVerifierOptions = {},
 ): TokenVerifier & { readonly fetcher: JwksFetcher } {
   const clockSkewSeconds = options.clockSkewSeconds ?? 60;
+  const jwksMaxAgeMs = (options.jwksMaxAgeSeconds ?? 900) * 1000;
   const fetcher = new JwksFetcher(config.jwksUri, options);
   const jwksCache = new SimpleJwksCache({
     fetcher,
@@ -100,9 +107,25 @@ export function createTokenVerifier(
     { jwksCache },
   );
 
+  // Epoch ms after which the next request starts a background JWKS refresh.
+  let refreshAt = Number.POSITIVE_INFINITY;
+  const hydrate = async (): Promise<void> => {
+    try {
+      await verifier.hydrate();
+      refreshAt = Date.now() + jwksMaxAgeMs;
+    } catch (err) {
+      refreshAt = Date.now() + 30_000;
+      throw toAuthorizerError(err);
+    }
+  };
+
   return {
     fetcher,
     async verify(token) {
+      if (Date.now() >= refreshAt) {
+        refreshAt = Date.now() + 30_000; // one refresh in flight at a time
+        hydrate().catch(() => undefined); // the current keys stay in use meanwhile
+      }
       if (!COMPACT_JWS.test(token)) throw new TokenRejectedError("malformed_token", "not a compact JWS");
       const dot1 = token.indexOf(".");
       const dot2 = token.indexOf(".", dot1 + 1);
@@ -149,13 +172,7 @@ export function createTokenVerifier(
         }
       }
     },
-    async hydrate() {
-      try {
-        await verifier.hydrate();
-      } catch (err) {
-        throw toAuthorizerError(err);
-      }
-    },
+    hydrate,
   };
 }
 

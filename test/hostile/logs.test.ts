@@ -3,7 +3,8 @@
 // Authorization header value (STYLE.md point 5).
 
 import { REASONS } from "../../lambda/authorizer/errors";
-import { Harness, requestEvent, tokenEvent } from "../helpers/harness";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Harness, LogCapture, requestEvent, tokenEvent } from "../helpers/harness";
 import { accessClaims, generateTestKey, signToken } from "../helpers/issuer";
 import { JwksServer } from "../helpers/jwks-server";
 import { HOSTILE_CASES, type HostileContext } from "./cases";
@@ -34,6 +35,11 @@ function secretsOf(event: unknown, depth = 0): Set<string> {
     }
   }
   return found;
+}
+
+/** The secrets (first 40 characters) that appear in the captured log text. */
+function leaksIn(text: string, secrets: ReadonlySet<string>): string[] {
+  return [...secrets].filter((s) => text.includes(s)).map((s) => s.slice(0, 40));
 }
 
 describe("decision log over hostile and valid requests", () => {
@@ -109,16 +115,24 @@ describe("decision log over hostile and valid requests", () => {
   });
 
   it("never contains a token, a signature segment or an Authorization header value", () => {
-    const text = h.logs.history.join("");
-    const leaked = [...secrets].filter((s) => text.includes(s)).map((s) => s.slice(0, 40));
-    expect(leaked).toEqual([]);
+    expect(leaksIn(h.logs.history.join(""), secrets)).toEqual([]);
   });
 
-  it("would notice a leak (the check is not vacuous)", () => {
-    // A real signature segment, as the check above searches for it, is found in a line that holds it.
-    const signature = signToken(h.key, accessClaims()).split(".")[2] as string;
-    const line = JSON.stringify({ message: "authorizer decision", detail: signature });
-    expect(secretsOf(`Bearer x.y.${signature}`).has(signature)).toBe(true);
-    expect(line.includes(signature)).toBe(true);
+  it("would notice a leak: the same capture and scan find a header that a logger did write", () => {
+    // The check above is only as good as its capture of Powertools output and its list of secrets.
+    // Write a leak through a real Powertools Logger into the same capture and scan it the same way.
+    const event = tokenEvent(`Bearer ${signToken(h.key, accessClaims())}`);
+    const header = (event as { authorizationToken: string }).authorizationToken;
+    const capture = new LogCapture();
+    capture.start();
+    try {
+      new Logger({ serviceName: "leaky" }).info("careless", { authorization: header });
+    } finally {
+      capture.stop();
+    }
+    const leaked = leaksIn(capture.history.join(""), secretsOf(event));
+    // The whole token, and on its own the signature segment, are both caught.
+    expect(leaked).toContain(header.slice("Bearer ".length).slice(0, 40));
+    expect(leaked).toContain((header.split(".")[2] as string).slice(0, 40));
   });
 });

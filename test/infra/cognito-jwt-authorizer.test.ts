@@ -144,6 +144,15 @@ describe("synth-time validation", () => {
     ).toThrow('Route "GET /me" is declared twice; give each method and path one rule.');
   });
 
+  test.each([
+    ["/items/a:b", /Route "GET \/items\/a:b": .*neither a literal/],
+    ["items", /Route "GET items": the path "items" must start with "\/"/],
+    ["/admin/{proxy+}/x", /Route "GET \/admin\/\{proxy\+\}\/x"/],
+  ])("a path the authorizer's route grammar refuses fails at synth (%s)", (path, message) => {
+    // Protects: synth and the authorizer's cold start accept exactly the same routes.
+    expect(() => fixture({ routes: [{ method: "GET", path, integration, rule: {} }] })).toThrow(message);
+  });
+
   test("a scope with a space is refused (the scope claim is space-separated)", () => {
     // Protects: a rule that could never match anything.
     expect(() =>

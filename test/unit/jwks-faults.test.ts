@@ -138,6 +138,41 @@ describe("key rotation", () => {
   });
 });
 
+describe("key withdrawal", () => {
+  it("stops trusting a key removed from the JWKS once the JWKS is older than its max age", async () => {
+    const keyA = generateTestKey("key-a");
+    const keyB = generateTestKey("key-b");
+    const h = await Harness.start({
+      keys: [keyA, keyB],
+      verifier: { jwksMaxAgeSeconds: 1 },
+      verifiedTokenCacheSize: 0, // the in-process cache has its own bound (300 s), tested elsewhere
+    });
+    try {
+      expect((await h.run(tokenEvent(`Bearer ${signToken(keyA, accessClaims())}`))).kind).toBe("policy");
+
+      // Key A is withdrawn (say, leaked). Until the JWKS is stale, the function still trusts it.
+      h.server.keys = [keyB.jwk];
+      expect((await h.run(tokenEvent(`Bearer ${signToken(keyA, accessClaims())}`))).kind).toBe("policy");
+
+      // Stale: the next request starts a background refresh and is answered with the keys in hand.
+      await sleep(1100);
+      const before = h.server.requests;
+      await h.run(tokenEvent(`Bearer ${signToken(keyB, accessClaims())}`));
+      await sleep(200);
+      expect(h.server.requests).toBe(before + 1);
+
+      // From then on, key A is unknown: refused; key B still works.
+      expect((await h.run(tokenEvent(`Bearer ${signToken(keyA, accessClaims())}`))).kind).toBe(
+        "unauthorized",
+      );
+      expect(h.logs.decisions()[0]).toMatchObject({ reason: "unknown_kid" });
+      expect((await h.run(tokenEvent(`Bearer ${signToken(keyB, accessClaims())}`))).kind).toBe("policy");
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe("unknown-kid flood", () => {
   it("does not lock out a valid token and costs at most a couple of JWKS fetches", async () => {
     const h = await Harness.start();
