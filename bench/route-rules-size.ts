@@ -14,9 +14,13 @@ const BUDGET = 8 * 1024;
 
 const n = Number(process.argv[2] ?? 100);
 
-/** Five routes per resource, like a typical CRUD API with an audit sub-resource, plus an admin proxy. */
+// Five routes per resource, like a typical CRUD API with an audit sub-resource, plus an admin proxy.
+// The proxy is GET, not ANY: ANY's glob */admin/* starts with a `*` that spans path segments, so it
+// matches GET/resource-0/admin/, a trailing-slash request for GET /resource-0/{id}. A caller in
+// admins with api/audit but not api/read would then need Deny GET/resource-0/*, which also hits the
+// history route, and compileRouteRules refuses the set.
 function rules(count: number): RouteRule[] {
-  const out: RouteRule[] = [{ route: "ANY /admin/{proxy+}", groups: ["admins"] }];
+  const out: RouteRule[] = [{ route: "GET /admin/{proxy+}", groups: ["admins"] }];
   for (let i = 0; out.length < count; i++) {
     const base = `/resource-${i}`;
     out.push(

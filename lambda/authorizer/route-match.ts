@@ -4,6 +4,13 @@
 // that are each a literal, a `{param}`, or (last only) a greedy `{proxy+}`.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-method-settings-method-request.html#setup-method-resources
 //
+// A request may end with one extra `/`: API Gateway REST APIs route `/items/` to the `/items`
+// resource (a resource path part cannot be empty, so `/items/` names no resource of its own), and
+// the path the backend sees keeps the slash as sent; the method ARN presumably does too. Either
+// spelling resolves to the same route here. Public reports, not AWS documentation:
+// aws-powertools/powertools-lambda-python#1552 and #1609, aws/chalice#65.
+// The root `/` has no such second spelling, and only one slash is dropped (`/items//` is no route).
+//
 // This module is shared by the authorizer (route-rules.ts) and the local API Gateway, so both resolve
 // a request to the same route. It knows nothing about scopes, groups or IAM.
 
@@ -161,7 +168,9 @@ function newNode(): ResourceNode {
  * - The resource is chosen first, then the method on it: the exact method beats `ANY`. A resource
  *   without that method and without ANY is no route (API Gateway: 403 Missing Authentication Token);
  *   resolution does not go looking for another resource that has the method.
- * - Paths with an empty segment (`/items//1`, `/items/`) resolve to nothing.
+ * - One trailing `/` on a non-root path is dropped first (`/items/` resolves as `/items`,
+ *   `/items/42/` as `/items/42`); any other empty segment (`/items//1`, `/items//`, `//`) resolves
+ *   to nothing.
  */
 export function compileRouteTable(routes: readonly string[]): RouteTable {
   const parsed: ParsedRoute[] = [];
@@ -212,7 +221,7 @@ export function compileRouteTable(routes: readonly string[]): RouteTable {
 
   const resolveIndex = (method: string, path: string): number | undefined => {
     if (!isHttpMethod(method) || !path.startsWith("/")) return undefined;
-    const segs = path === "/" ? [] : path.slice(1).split("/");
+    const segs = requestSegments(path);
     if (segs.includes("")) return undefined;
     const resource = findResource(root, segs, 0);
     if (!resource) return undefined;
@@ -226,6 +235,16 @@ export function compileRouteTable(routes: readonly string[]): RouteTable {
       return i === undefined ? undefined : parsed[i]?.route;
     },
   };
+}
+
+/**
+ * The segments of a request path, one trailing `/` of a non-root path dropped (`/items/` and
+ * `/items` are both `["items"]`). `//` keeps its empty segments: it is not a spelling of the root.
+ */
+function requestSegments(path: string): string[] {
+  if (path === "/") return [];
+  const trimmed = path.length > 2 && path.endsWith("/") ? path.slice(0, -1) : path;
+  return trimmed.slice(1).split("/");
 }
 
 // Depth-first in precedence order; the first declared resource reached wins. The search depth is
@@ -243,13 +262,14 @@ function findResource(node: ResourceNode, segs: readonly string[], i: number): R
 
 /**
  * The path parameters of a request that resolved to `route`, by parameter name: a `{param}` takes its
- * segment, a greedy `{proxy+}` the rest of the path (its segments joined by `/`). Values are
+ * segment, a greedy `{proxy+}` the rest of the path (its segments joined by `/`). One trailing `/`
+ * is dropped first, as in resolution (`/items/42/` gives `{ id: "42" }`). Values are
  * percent-decoded segment by segment (a segment that is not valid percent-encoding is kept as
  * received), as the integration's `pathParameters` carry them. Throws when `path` cannot be a request
  * for `route` (resolve it through a RouteTable first).
  */
 export function pathParameters(route: ParsedRoute, path: string): Record<string, string> {
-  const segs = path === "/" ? [] : path.slice(1).split("/");
+  const segs = requestSegments(path);
   const greedy = route.segments.at(-1)?.kind === "proxy";
   if (greedy ? segs.length < route.segments.length : segs.length !== route.segments.length) {
     throw new Error(`the path "${path}" is not a request for the route "${route.route}"`);

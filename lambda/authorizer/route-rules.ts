@@ -7,17 +7,26 @@
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
 //
 // IAM resource globs are coarse: `*` matches any run of characters including `/` (and the empty run),
-// so the Allow `GET/items/*` for `GET /items/{id}` also matches `GET/items/42/secret`.
+// so the Allow `GET/items/*` for `GET /items/{id}` also matches `GET/items/42/secret`, and also
+// `GET/items/`, which is a request for `GET /items`: API Gateway routes a non-root path with one
+// trailing `/` to the same route as the path without it (route-match.ts).
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html#reference_policies_elements_resource_wildcards
+// The requests of a route are therefore its concrete paths P and, for a non-root route, P + "/".
+// A route's glob set covers both spellings: its canonical glob g (route-match.ts), plus g + "/" when
+// the route is not the root and g ends with a literal (a g ending in `*` already matches the slash).
+// g + "/" matches a string iff it ends in "/" and g matches the rest, so it matches exactly the
+// trailing-slash spellings of the requests g matches, and never a slash-less or root request.
 // The construction, per caller:
-// - Allow the canonical glob (route-match.ts) of every allowed route;
-// - Deny the canonical glob of every denied route D that NEEDS it: some request that API Gateway
-//   routes to D is matched by an allowed route's glob (D's "coverers", precomputed here);
+// - Allow the glob set of every allowed route;
+// - Deny the glob set of every denied route D that NEEDS it: some request (either spelling) that API
+//   Gateway routes to D is matched by an allowed route's glob (D's "coverers", precomputed here);
 // - explicit Deny beats Allow, and anything unmatched is an implicit deny.
 // This is exact unless a needed Deny glob also matches a request routed to an allowed route (over-deny).
 // compileRouteRules refuses any rule set where some possible caller would hit that case, naming the
-// routes and what to change. Per request, only a bitmask of the caller's rule decisions is computed;
-// the statement list is memoized per (ARN prefix, bitmask).
+// routes and what to change. By the property of g + "/" above, a glob set matches a request routed to
+// a route iff its canonical glob does, so the analysis works on canonical globs and both spellings.
+// Per request, only a bitmask of the caller's rule decisions is computed; the statement list is
+// memoized per (ARN prefix, bitmask).
 
 import { everyRoute, type MethodArn, type PolicyStatement, statement } from "./policy";
 import {
@@ -193,7 +202,10 @@ interface Witness {
 }
 
 interface Overlaps {
-  /** hits[x][y]: route x's glob matches some request that API Gateway routes to route y. */
+  /**
+   * hits[x][y]: route x's glob (equivalently its glob set) matches some request, with or without the
+   * trailing `/`, that API Gateway routes to route y.
+   */
   readonly hits: readonly (readonly (Witness | undefined)[])[];
   /** hasInstances[y]: some request is routed to route y (false for an ANY shadowed on every method). */
   readonly hasInstances: readonly boolean[];
@@ -232,13 +244,25 @@ function analyseOverlaps(routes: readonly ParsedRoute[]): Overlaps {
     routes.map((y, j): Witness | undefined => {
       const methods = methodsOf[j] as readonly HttpMethod[];
       const usable = x.method === "ANY" ? methods : methods.filter((m) => m === x.method);
-      // Cheap necessary condition first: the two globs must share at least one string.
-      if (usable.length === 0 || !globsIntersect(x.glob, y.glob)) return undefined;
+      // Cheap necessary condition first: x's glob must share a string with one of y's globs (the
+      // glob set, so that y's trailing-slash requests count: `GET/items/*` meets `GET/items/`).
+      if (usable.length === 0 || !globSet(y).some((g) => globsIntersect(x.glob, g))) return undefined;
       const resource = byKey.get(y.resourceKey) as Resource;
       return findRequest(x.glob, resource, usable, { fresh, maxDepth });
     }),
   );
   return { hits, hasInstances: routes.map((_, j) => hits[j]?.[j] !== undefined) };
+}
+
+/**
+ * The IAM resource globs (without the ARN prefix) that cover every request of a route, both
+ * spellings: the canonical glob, and for a non-root route whose glob ends with a literal, the same
+ * with a trailing `/` (`GET/items` and `GET/items/`; `GET/items/*` alone; the root `GET/` alone).
+ */
+function globSet(route: ParsedRoute): readonly string[] {
+  return route.segments.length > 0 && !route.glob.endsWith("*")
+    ? [route.glob, route.glob + "/"]
+    : [route.glob];
 }
 
 const RANK = { literal: 0, param: 1, proxy: 2 } as const;
@@ -270,7 +294,8 @@ function completeAt(segments: readonly PathSegment[], t: number): boolean {
 
 /**
  * A concrete request routed to `target` (with one of `methods`) whose resource string
- * `METHOD/seg/seg` the glob matches, or undefined if there is none. Exact, not sampled: a
+ * `METHOD/seg/seg` or, for a non-root request, `METHOD/seg/seg/` (one trailing slash, routed the
+ * same way) the glob matches, or undefined if there is none. Exact, not sampled: a
  * depth-first search over path segments, tracking the glob automaton's states and the competing
  * resources that still match. A segment matters only through equality with the literals of the glob
  * or of a competitor at that depth (glob stars only ever sit between `/` or at the ends), so those
@@ -297,10 +322,14 @@ function findRequest(
     if (start.length === 0) continue;
     const visited = new Set<string>();
     const path: string[] = [];
+    let slash = false;
     const dfs = (t: number, states: readonly number[], alive: readonly Resource[]): boolean => {
-      if (completeAt(segs, t)) {
-        const final = t === 0 ? step(glob, states, "/") : states;
-        if (final.includes(end) && !alive.some((c) => completeAt(c.segments, t))) return true;
+      // The trailing `/` does not change the route, so the competitors are judged on the path alone.
+      if (completeAt(segs, t) && !alive.some((c) => completeAt(c.segments, t))) {
+        // The root's string already ends with `/` (`GET/`); other paths may carry one more.
+        if (t === 0) return step(glob, states, "/").includes(end);
+        if (states.includes(end)) return true;
+        if (step(glob, states, "/").includes(end)) return (slash = true);
       }
       const s = segs[t] ?? (proxyAt >= 0 ? segs[proxyAt] : undefined);
       if (!s) return false;
@@ -327,7 +356,9 @@ function findRequest(
       }
       return false;
     };
-    if (dfs(0, start, target.competitors)) return { method, path: "/" + path.join("/") };
+    if (dfs(0, start, target.competitors)) {
+      return { method, path: "/" + path.join("/") + (slash ? "/" : "") };
+    }
   }
   return undefined;
 }
@@ -496,9 +527,9 @@ class Compiled implements CompiledRouteRules {
     routes.forEach((r, i) => {
       if (allowed[i]) {
         // A route no request can reach (ANY shadowed on every method) needs no Allow.
-        if (this.overlaps.hasInstances[i]) allow.push(arn.resourcePrefix + r.glob);
+        if (this.overlaps.hasInstances[i]) for (const g of globSet(r)) allow.push(arn.resourcePrefix + g);
       } else if (this.coverers[i]?.some((a) => allowed[a])) {
-        deny.push(arn.resourcePrefix + r.glob);
+        for (const g of globSet(r)) deny.push(arn.resourcePrefix + g);
       }
     });
     // An empty statement list is malformed for API Gateway; a caller allowed nothing gets Deny-all.

@@ -194,6 +194,35 @@ describeLocal("local API Gateway (fixture stack)", () => {
       expect(greedy.json).toMatchObject({ resource: "/files/{proxy+}", pathParameters: { proxy: "a/b/c" } });
     });
 
+    it("routes one trailing slash to the resource without it, keeping the path and the methodArn as requested", async () => {
+      // Arrange
+      const token = unique("allow");
+      // Act
+      const items = await call(`${api}items/`, withToken(token));
+      const item = await call(`${api}items/42/`, withToken(token));
+      // Assert
+      expect(items.status).toBe(200);
+      expect(items.json).toMatchObject({
+        resource: "/items",
+        path: "/items/",
+        requestContextPath: "/prod/items/",
+        authorizer: { methodArn: "arn:aws:execute-api:us-east-1:123456789012:localapi01/prod/GET/items/" },
+      });
+      expect(item.json).toMatchObject({
+        resource: "/items/{id}",
+        path: "/items/42/",
+        pathParameters: { id: "42" },
+      });
+    });
+
+    it("judges the trailing-slash request by its own methodArn: an Allow of exactly GET/items does not cover it", async () => {
+      const token = unique("items-only");
+      expect((await call(`${api}items`, withToken(token))).status).toBe(200);
+      const slashed = await call(`${api}items/`, withToken(token));
+      expect(slashed.status).toBe(403);
+      expect(slashed.json).toEqual({ message: "User is not authorized to access this resource" });
+    });
+
     it("prefers an exact method to ANY (DELETE /items/{id} has no authorizer, ANY has)", async () => {
       expect((await call(`${api}items/1`, { method: "DELETE" })).status).toBe(200);
       expect((await call(`${api}items/1`, { method: "PATCH" })).status).toBe(401);
@@ -205,6 +234,7 @@ describeLocal("local API Gateway (fixture stack)", () => {
       // The resource is chosen first (route-match.ts, as the authorizer resolves it): /items/special
       // has no POST, and ANY /items/{id} is not tried instead.
       ["a method the most specific resource does not have", "items/special", "POST"],
+      ["a path with two trailing slashes", "items//", "GET"],
       ["a path outside the stage", "../other/items", "GET"],
     ])("answers 403 Missing Authentication Token to %s", async (_case, route, method) => {
       const url = new URL(route, api).href;

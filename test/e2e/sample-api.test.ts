@@ -127,6 +127,21 @@ describe("sample API end to end", () => {
     });
   });
 
+  // API Gateway routes /items/ to /items. A first request with the trailing slash used to get a
+  // stage-wide Deny, cached for the TTL; a reader's cached Allow must still not reach DELETE.
+  it("gives a reader whose first request has a trailing slash the same answers as without it", async () => {
+    // Arrange
+    const token = await signIn(await createUser("readers"));
+    // Act
+    const statuses = [];
+    for (const route of ["items/", "items", "items/1/", "items/1"]) {
+      statuses.push((await call(`${api}${route}`, bearer(token))).status);
+    }
+    statuses.push((await call(`${api}items/1/`, { ...bearer(token), method: "DELETE" })).status);
+    // Assert
+    expect(statuses).toEqual([200, 200, 200, 200, 403]);
+  });
+
   it("lets an admin call the admin routes", async () => {
     const token = await signIn(await createUser("admins"));
     expect((await call(`${api}admin/stats`, bearer(token))).status).toBe(200);

@@ -37,7 +37,10 @@ describe("local route table", () => {
     ["POST", "/items/special", undefined],
     ["GET", "/users/me/x", "GET /users/{id}/{tab}"], // backtracks from the literal me to {id}
     ["GET", "/users/me/x/y", "GET /{proxy+}"],
-    ["GET", "/items/", undefined], // an empty segment is no route
+    ["GET", "/items/", "GET /items"], // one trailing slash: the resource without it, as API Gateway routes
+    ["GET", "/items/42/", "ANY /items/{id}"],
+    ["GET", "/items//", undefined], // any other empty segment is no route
+    ["GET", "/items//42", undefined],
   ])("%s %s -> %s", (httpMethod, path, expected) => {
     expect(resolve(httpMethod, path)).toBe(expected);
   });
@@ -46,6 +49,12 @@ describe("local route table", () => {
     // Act
     const matched = table.match("GET", "/users/me/a%20b");
     // Assert
+    expect(matched?.method).toBe(methods[5]);
+    expect(matched?.pathParameters).toEqual({ id: "me", tab: "a b" });
+  });
+
+  it("gives the same path parameters with a trailing slash", () => {
+    const matched = table.match("GET", "/users/me/a%20b/");
     expect(matched?.method).toBe(methods[5]);
     expect(matched?.pathParameters).toEqual({ id: "me", tab: "a b" });
   });

@@ -3,8 +3,9 @@
 // Random rule sets are drawn from a deliberately tiny vocabulary (literals a and b, params, a greedy
 // proxy, GET/POST/ANY, two scopes, two groups) so that routes overlap in most draws. Everything the
 // assertions rely on is re-derived here independently of route-rules.ts / route-match.ts: a
-// brute-force resolver, the canonical globs, representative requests, the IAM evaluator, and an
-// oracle that tries every {none, Allow, Deny} assignment over the route globs.
+// brute-force resolver, the routes' glob sets, representative requests, the IAM evaluator, and an
+// oracle that tries every {none, Allow, Deny} assignment over the routes' glob sets.
+// Requests come in both spellings API Gateway routes alike: `/a/b` and, for a non-root path, `/a/b/`.
 import fc from "fast-check";
 
 import { parseMethodArn } from "../../lambda/authorizer/policy";
@@ -96,9 +97,15 @@ const comparePrecedence = (x: Pattern, y: Pattern): number => {
   return 0;
 };
 
-/** Brute force: of all routes whose resource matches, the most specific resource; then the method. */
+/**
+ * Brute force: of all routes whose resource matches, the most specific resource; then the method.
+ * A non-root path with one trailing slash is a request for the path without it.
+ */
 const referenceResolve = (patterns: Pattern[], method: string, path: string): number | undefined => {
-  const segs = path === "/" ? [] : path.slice(1).split("/");
+  const unslashed = path !== "/" && path.endsWith("/") ? path.slice(0, -1) : path;
+  if (unslashed === "/" && path !== "/") return undefined; // `//` is not a spelling of the root
+  const segs = unslashed === "/" ? [] : unslashed.slice(1).split("/");
+  if (segs.includes("")) return undefined;
   const matching = patterns.map((p, i) => ({ p, i })).filter(({ p }) => pathMatches(p, segs));
   if (matching.length === 0) return undefined;
   const best = matching.reduce((a, b) => (comparePrecedence(b.p, a.p) < 0 ? b : a));
@@ -113,6 +120,13 @@ const canonicalGlob = (p: Pattern) =>
   "/" +
   p.tokens.map((t, i) => (p.kinds[i] === "literal" ? t : "*")).join("/");
 
+/** A route's globs: the canonical one, and its trailing-slash spelling when the path ends with a literal. */
+const globSet = (p: Pattern): string[] => {
+  const g = canonicalGlob(p);
+  return p.kinds[p.kinds.length - 1] === "literal" ? [g, `${g}/`] : [g];
+};
+const setMatches = (globs: string[], resource: string) => globs.some((g) => iamGlobMatches(g, resource));
+
 const sequences = (alphabet: string[], length: number): string[][] =>
   length === 0 ? [[]] : sequences(alphabet, length - 1).flatMap((s) => alphabet.map((a) => [...s, a]));
 
@@ -122,7 +136,10 @@ interface Instance {
   route: number;
 }
 
-/** Representative requests: every param a literal or the fresh value, proxies of 1..MAX_PROXY segments. */
+/**
+ * Representative requests: every param a literal or the fresh value, proxies of 1..MAX_PROXY
+ * segments, each non-root path also with one trailing slash.
+ */
 const instancesOf = (patterns: Pattern[]): Instance[] => {
   const alphabet = [...LITERALS, FRESH];
   const seen = new Set<string>();
@@ -140,11 +157,13 @@ const instancesOf = (patterns: Pattern[]): Instance[] => {
     });
     for (const method of p.method === "ANY" ? REQUEST_METHODS : [p.method]) {
       for (const segs of paths) {
-        const path = "/" + segs.join("/");
-        const route = referenceResolve(patterns, method, path);
-        if (route === undefined || seen.has(`${method} ${path}`)) continue;
-        seen.add(`${method} ${path}`);
-        out.push({ method, path, route });
+        const bare = "/" + segs.join("/");
+        for (const path of segs.length === 0 ? [bare] : [bare, `${bare}/`]) {
+          const route = referenceResolve(patterns, method, path);
+          if (route === undefined || seen.has(`${method} ${path}`)) continue;
+          seen.add(`${method} ${path}`);
+          out.push({ method, path, route });
+        }
       }
     }
   }
@@ -162,12 +181,12 @@ const ruleAllows = (rule: Rule, caller: Caller) =>
   (!rule.scopes || rule.scopes.some((s) => caller.scopes.has(s))) &&
   (!rule.groups || rule.groups.some((g) => caller.groups.has(g)));
 
-/** Oracle: is there, for every caller, an assignment {none, Allow, Deny} of route globs that is exact? */
+/** Oracle: is there, for every caller, an assignment {none, Allow, Deny} of route glob sets that is exact? */
 const expressible = (rules: Rule[], patterns: Pattern[], instances: Instance[]): boolean => {
-  const globs = patterns.map(canonicalGlob);
+  const sets = patterns.map(globSet);
   const masks = instances.map((inst) =>
-    globs.reduce(
-      (m, g, i) => (iamGlobMatches(g, `${inst.method}/${inst.path.slice(1)}`) ? m | (1 << i) : m),
+    sets.reduce(
+      (m, globs, i) => (setMatches(globs, `${inst.method}/${inst.path.slice(1)}`) ? m | (1 << i) : m),
       0,
     ),
   );
@@ -194,25 +213,24 @@ const expressible = (rules: Rule[], patterns: Pattern[], instances: Instance[]):
 
 /**
  * The construction route-rules.ts promises, re-derived from the representative requests: Allow the
- * globs of the allowed routes (that have requests of their own), Deny the globs of the denied routes
- * one of whose requests an Allow glob matches. Is it exact for every caller?
+ * glob sets of the allowed routes (that have requests of their own), Deny the glob sets of the
+ * denied routes one of whose requests an Allow glob matches. Is it exact for every caller?
  */
 const constructionExact = (rules: Rule[], patterns: Pattern[], instances: Instance[]): boolean => {
-  const globs = patterns.map(canonicalGlob);
+  const sets = patterns.map(globSet);
   const resource = (inst: Instance) => `${inst.method}/${inst.path.slice(1)}`;
   const hasRequests = rules.map((_, i) => instances.some((inst) => inst.route === i));
   return CALLERS.every((caller) => {
     const allowed = rules.map((r) => ruleAllows(r, caller));
-    const allow = globs.filter((_, i) => allowed[i] && hasRequests[i]);
-    const deny = globs.filter(
-      (_, d) =>
-        !allowed[d] &&
-        instances.some((inst) => inst.route === d && allow.some((g) => iamGlobMatches(g, resource(inst)))),
-    );
+    const allow = sets.filter((_, i) => allowed[i] && hasRequests[i]).flat();
+    const deny = sets
+      .filter(
+        (_, d) =>
+          !allowed[d] && instances.some((inst) => inst.route === d && setMatches(allow, resource(inst))),
+      )
+      .flat();
     return instances.every((inst) => {
-      const decided =
-        allow.some((g) => iamGlobMatches(g, resource(inst))) &&
-        !deny.some((g) => iamGlobMatches(g, resource(inst)));
+      const decided = setMatches(allow, resource(inst)) && !setMatches(deny, resource(inst));
       return decided === allowed[inst.route];
     });
   });

@@ -152,8 +152,15 @@ describe("route resolution (shared with the local API Gateway)", () => {
     ["GET", "/", "GET /"],
     ["POST", "/", undefined],
     ["GET", "/items//x", undefined], // empty segments resolve to nothing
-    ["GET", "/items/", undefined],
     ["TRACE", "/items/1", undefined],
+    // One trailing slash on a non-root path routes as the path without it, as API Gateway does.
+    ["GET", "/items/42/", "GET /items/{id}"],
+    ["GET", "/items/special/", "GET /items/special"],
+    ["DELETE", "/items/special/", undefined], // still the resource /items/special, which has no DELETE
+    ["GET", "/files/a/b/", "GET /files/{path+}"],
+    ["GET", "/items/", "GET /{proxy+}"], // /items is no resource here: as /items, the root proxy's
+    ["GET", "/items//", undefined], // only one slash is dropped
+    ["GET", "//", undefined], // not a spelling of the root
   ])("%s %s -> %s", (method, path, route) => {
     expect(resolveRoute(table, method, path)).toBe(route);
   });
@@ -169,6 +176,8 @@ describe("route resolution (shared with the local API Gateway)", () => {
     ["/files/a%20b/c%2Fd", { path: "a b/c/d" }], // {path+} takes the rest, each segment decoded
     ["/files/%E0%A4%A", { name: "%E0%A4%A" }], // not valid percent-encoding: kept as received
     ["/", {}],
+    ["/users/me/x/", { id: "me", tab: "x" }], // the trailing slash is not part of the last parameter
+    ["/files/a/b/", { path: "a/b" }],
   ])("gives the path parameters of %s", (path, expected) => {
     // Arrange
     const index = table.resolveIndex("GET", path) as number;
@@ -201,16 +210,18 @@ describe("the example rules, for four callers", () => {
     "DELETE /items/42",
     "GET /admin/a/b/c",
     "POST /admin/x",
+    "GET /items/", // a request for GET /items
+    "DELETE /items/42/", // a request for DELETE /items/{id}
   ];
   const compiled = compileRouteRules(example);
   const A = "Allow";
   const D = "Deny";
 
   it.each<[string, Caller, string[]]>([
-    ["reader", caller(["items/read"], ["readers"]), [A, A, A, D, D, D, D]],
-    ["editor", caller(["items/read", "items/write"], ["editors"]), [A, A, A, A, D, D, D]],
-    ["admin", caller(["items/read", "items/write"], ["admins"]), [A, A, A, A, A, A, A]],
-    ["caller with nothing", caller([], []), [A, D, D, D, D, D, D]],
+    ["reader", caller(["items/read"], ["readers"]), [A, A, A, D, D, D, D, A, D]],
+    ["editor", caller(["items/read", "items/write"], ["editors"]), [A, A, A, A, D, D, D, A, D]],
+    ["admin", caller(["items/read", "items/write"], ["admins"]), [A, A, A, A, A, A, A, A, A]],
+    ["caller with nothing", caller([], []), [A, D, D, D, D, D, D, D, D]],
   ])("%s: the policy from any request decides every route as the rules do", (_, who, expected) => {
     const decisions = decisionsUnderCache(compiled, who, requests);
     expect(decisions).toEqual(Object.fromEntries(requests.map((r, i) => [r, expected[i]])));
@@ -260,12 +271,17 @@ describe("overlapping routes", () => {
       { route: "GET /items/{id}", scopes: ["read"] },
       { route: "GET /items/{id}/secret", scopes: ["admin"] },
     ]);
-    expect(decisionsUnderCache(rules, reader, ["GET /items/42", "GET /items/42/secret"])).toEqual({
+    const requests = ["GET /items/42", "GET /items/42/secret", "GET /items/42/secret/"];
+    expect(decisionsUnderCache(rules, reader, requests)).toEqual({
       "GET /items/42": "Allow",
       "GET /items/42/secret": "Deny",
+      "GET /items/42/secret/": "Deny",
     });
     expect(rules.decide(reader, arnFor("GET /items/42")).statements).toContainEqual(
-      expect.objectContaining({ Effect: "Deny", Resource: [`${PREFIX}GET/items/*/secret`] }),
+      expect.objectContaining({
+        Effect: "Deny",
+        Resource: [`${PREFIX}GET/items/*/secret`, `${PREFIX}GET/items/*/secret/`],
+      }),
     );
   });
 
@@ -332,16 +348,114 @@ describe("overlapping routes", () => {
     });
   });
 
-  it("a star spanning several segments: /x/{p}/lit covers /x/1/2/lit of /x/{a}/{b}/{c}", () => {
+  // API Gateway routes GET /items/ to the /items resource, and IAM's `*` matches the empty run: the
+  // Allow "GET/items/*" of GET /items/{id} matches GET/items/, a request for the admin-only GET /items.
+  it("a trailing slash is a request for the route without it: GET /items/ is denied with GET /items", () => {
+    // Arrange
+    const rules = compileRouteRules([
+      { route: "GET /items", groups: ["admins"] },
+      { route: "GET /items/{id}", groups: ["readers", "admins"] },
+    ]);
+    const requests = ["GET /items", "GET /items/", "GET /items/42", "GET /items/42/"];
+    const itemsReader = caller([], ["readers"]);
+    // Act
+    const forReader = decisionsUnderCache(rules, itemsReader, requests);
+    const forAdmin = decisionsUnderCache(rules, caller([], ["admins"]), requests);
+    const first = rules.decide(itemsReader, arnFor("GET /items/"));
+    // Assert: the reader's cached policy, whichever request produced it, denies both spellings of
+    // GET /items and allows both spellings of GET /items/{id}.
+    expect(forReader).toEqual({
+      "GET /items": "Deny",
+      "GET /items/": "Deny",
+      "GET /items/42": "Allow",
+      "GET /items/42/": "Allow",
+    });
+    expect(forAdmin).toEqual(Object.fromEntries(requests.map((r) => [r, "Allow"])));
+    // A first request to GET /items/ names its route, instead of a stage-wide Deny for the cache TTL.
+    expect(first).toMatchObject({ route: "GET /items", allowed: false });
+    expect(first.statements).toContainEqual(
+      expect.objectContaining({ Effect: "Deny", Resource: [`${PREFIX}GET/items`, `${PREFIX}GET/items/`] }),
+    );
+  });
+
+  it("an allowed route ending in a literal is allowed with the trailing slash too; the root has one spelling", () => {
+    const rules = compileRouteRules([
+      { route: "GET /", scopes: ["read"] },
+      { route: "POST /items", scopes: ["read"] },
+      { route: "GET /items/{id}", scopes: ["admin"] },
+    ]);
+    expect(
+      decisionsUnderCache(rules, reader, ["GET /", "POST /items", "POST /items/", "GET /items/1/"]),
+    ).toEqual({
+      "GET /": "Allow",
+      "POST /items": "Allow",
+      "POST /items/": "Allow",
+      "GET /items/1/": "Deny",
+    });
+    const allowed = rules.decide(reader, arnFor("GET /")).statements[0]?.Resource;
+    expect(allowed).toEqual([`${PREFIX}GET/`, `${PREFIX}POST/items`, `${PREFIX}POST/items/`]);
+  });
+
+  it("ANY on the root: its glob `*/` matches every trailing-slash request, so the other routes are denied with it", () => {
+    const rules = compileRouteRules([
+      { route: "ANY /", scopes: ["read"] },
+      { route: "GET /items", scopes: ["admin"] },
+      { route: "GET /items/{id}", scopes: ["admin"] },
+    ]);
+    expect(
+      decisionsUnderCache(rules, reader, ["GET /", "DELETE /", "GET /items", "GET /items/", "GET /items/1/"]),
+    ).toEqual({
+      "GET /": "Allow",
+      "DELETE /": "Allow",
+      "GET /items": "Deny",
+      "GET /items/": "Deny",
+      "GET /items/1/": "Deny",
+    });
+  });
+
+  it("refuses a Deny ending in `*` that would also catch the trailing-slash spelling of an allowed parent", () => {
+    expect(
+      refusal([
+        { route: "GET /{p0}/{p1}" },
+        { route: "GET /a/{p}", groups: ["admins"] },
+        { route: "GET /a" },
+      ]),
+    ).toMatch(
+      /needs Deny "GET\/a\/\*", which also matches GET \/a\/ \(a request for rules\[2\] \("GET \/a"\)\)/,
+    );
+  });
+
+  it("a star spanning several segments: /x/{p}/lit covers /x/1/2/lit of /x/{p}/{b}/lit", () => {
     const rules = compileRouteRules([
       { route: "GET /x/{p}/lit", scopes: ["read"] },
-      { route: "GET /x/{p}/{b}/{c}", scopes: ["admin"] },
+      { route: "GET /x/{p}/{b}/lit", scopes: ["admin"] },
     ]);
-    expect(decisionsUnderCache(rules, reader, ["GET /x/1/lit", "GET /x/1/2/lit", "GET /x/1/2/3"])).toEqual({
+    const requests = ["GET /x/1/lit", "GET /x/1/lit/", "GET /x/1/2/lit", "GET /x/1/2/lit/"];
+    expect(decisionsUnderCache(rules, reader, requests)).toEqual({
       "GET /x/1/lit": "Allow",
+      "GET /x/1/lit/": "Allow",
       "GET /x/1/2/lit": "Deny",
-      "GET /x/1/2/3": "Deny",
+      "GET /x/1/2/lit/": "Deny",
     });
+    expect(decisionsUnderCache(rules, caller(["admin"], []), requests)).toEqual({
+      "GET /x/1/lit": "Deny",
+      "GET /x/1/lit/": "Deny",
+      "GET /x/1/2/lit": "Allow",
+      "GET /x/1/2/lit/": "Allow",
+    });
+  });
+
+  // Accepted before trailing slashes were modelled, and wrong: the admin's Allow "GET/x/*/*/*" matched
+  // GET/x/1/lit/ (the last `*` empty), a request API Gateway routes to the read-only GET /x/{p}/lit.
+  it("refuses a trailing star that spans into the slash spelling of a shorter route it cannot deny", () => {
+    expect(
+      refusal([
+        { route: "GET /x/{p}/lit", scopes: ["read"] },
+        { route: "GET /x/{p}/{b}/{c}", scopes: ["admin"] },
+      ]),
+    ).toMatch(
+      /The Allow "GET\/x\/\*\/\*\/\*" also matches GET \/x\/x1\/lit\/ \(a request for "GET \/x\/\{p\}\/lit"\)/,
+    );
   });
 
   it("refuses a rule set no cache-safe policy of route globs can serve, and says what to change", () => {
