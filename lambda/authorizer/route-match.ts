@@ -289,8 +289,3 @@ function decodeSegment(segment: string): string {
     return segment;
   }
 }
-
-/** The route (as written) that API Gateway would invoke for this request, or undefined. */
-export function resolveRoute(table: RouteTable, method: string, path: string): string | undefined {
-  return table.resolve(method, path);
-}

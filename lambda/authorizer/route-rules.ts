@@ -308,7 +308,8 @@ function findRequest(
   methods: readonly HttpMethod[],
   ctx: { readonly fresh: string; readonly maxDepth: number },
 ): Witness | undefined {
-  // Token 0 is the method (or `*`): anchored at the start, it never meets a path segment.
+  // Token 0 is the method (or `*` for ANY). A method literal is anchored at the start and never
+  // equals a path segment; ANY's `*` can swallow segments, but as a star, not as a candidate value.
   const globLiterals = glob
     .split("/")
     .slice(1)

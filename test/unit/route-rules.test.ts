@@ -3,12 +3,7 @@
 // (infra/local/iam-policy.ts, independent of the authorizer's code; tested on its own in
 // iam-evaluator.test.ts), never by comparing statement lists with what the code happens to emit.
 import { parseMethodArn } from "../../lambda/authorizer/policy";
-import {
-  compileRouteTable,
-  type ParsedRoute,
-  pathParameters,
-  resolveRoute,
-} from "../../lambda/authorizer/route-match";
+import { compileRouteTable, type ParsedRoute, pathParameters } from "../../lambda/authorizer/route-match";
 import {
   type Caller,
   type CompiledRouteRules,
@@ -162,7 +157,7 @@ describe("route resolution (shared with the local API Gateway)", () => {
     ["GET", "/items//", undefined], // only one slash is dropped
     ["GET", "//", undefined], // not a spelling of the root
   ])("%s %s -> %s", (method, path, route) => {
-    expect(resolveRoute(table, method, path)).toBe(route);
+    expect(table.resolve(method, path)).toBe(route);
   });
 
   it("does not treat an intermediate resource as a route", () => {
