@@ -1,8 +1,6 @@
 // One way to build every function of this project: Node.js 22 on arm64, bundled locally by esbuild
-// as a minified ES module with a source map, and an explicit log group with a retention.
-//
-// ESM because the authorizer awaits its JWKS at module scope (top-level await is ESM-only). The
-// banner gives CommonJS dependencies bundled into the ES module the `require` they expect.
+// as a minified ES module with a source map (the options of ../lambda-bundle.ts), and an explicit
+// log group with a retention.
 // https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_lambda_nodejs-readme.html
 
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
@@ -10,17 +8,17 @@ import { Architecture, Runtime } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat, type BundlingOptions } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
+import { LAMBDA_BUNDLE } from "../lambda-bundle";
 
 /** The bundling every function of this project shares (never Docker: esbuild runs locally). */
 export const ESM_BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
-  target: "node22",
-  mainFields: ["module", "main"],
-  banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-  minify: true,
-  sourceMap: true,
-  // Stack traces need the mappings, not the sources: keeps the deployment package small.
-  sourcesContent: false,
+  target: LAMBDA_BUNDLE.target,
+  mainFields: [...LAMBDA_BUNDLE.mainFields],
+  banner: LAMBDA_BUNDLE.banner,
+  minify: LAMBDA_BUNDLE.minify,
+  sourceMap: LAMBDA_BUNDLE.sourceMap,
+  sourcesContent: LAMBDA_BUNDLE.sourcesContent,
   forceDockerBundling: false,
 };
 
