@@ -4,8 +4,10 @@
 // A script that prints figures, not a timed test: machines are noisy.
 import { performance } from "node:perf_hooks";
 
-import { parseMethodArn, policyDocument } from "../lambda/authorizer/policy";
-import { type Caller, compileRouteRules, type RouteRule } from "../lambda/authorizer/route-rules";
+import { parseMethodArn } from "../lambda/authorizer/method-arn";
+import { policyDocument } from "../lambda/authorizer/policy";
+import type { RouteRule } from "../lambda/authorizer/contract";
+import { type Caller, compileRouteRules } from "../lambda/authorizer/route-rules";
 
 // The only documented size quota for a Lambda authorizer result is 8 KB, in the WebSocket API quota
 // table; the REST API quota table lists none. We use 8 KB as the budget to stay well inside of.

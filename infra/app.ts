@@ -12,16 +12,14 @@
 
 import { App, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
+// Cognito's id formats, as the authorizer's own config check expects them.
+import { isClientId, isUserPoolId } from "../lambda/authorizer/contract";
 import {
   CognitoAuthorizerSampleStack,
   type CognitoAuthorizerSampleStackProps,
   SAMPLE_STACK_ID,
 } from "./sample-stack";
 
-// Cognito's formats: <region>_<id> for pools, letters and digits for app clients (as the
-// authorizer's own config check expects: lambda/authorizer/config.ts).
-const USER_POOL_ID = /^[a-z]{2}(?:-[a-z]+)+-\d_[0-9A-Za-z]{1,55}$/;
-const USER_POOL_CLIENT_ID = /^[0-9A-Za-z]{1,128}$/;
 // https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-assign-domain-prefix.html
 const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -48,12 +46,12 @@ export function propsFromContext(app: App): CognitoAuthorizerSampleStackProps {
         "(-c userPoolId=us-east-1_AbC123 -c userPoolClientId=...), or neither to create one.",
     );
   }
-  if (userPoolId !== undefined && !USER_POOL_ID.test(userPoolId)) {
+  if (userPoolId !== undefined && !isUserPoolId(userPoolId)) {
     throw new Error(
       `Context userPoolId "${userPoolId}" is not a Cognito user pool id like us-east-1_AbC123.`,
     );
   }
-  if (userPoolClientId !== undefined && !USER_POOL_CLIENT_ID.test(userPoolClientId)) {
+  if (userPoolClientId !== undefined && !isClientId(userPoolClientId)) {
     throw new Error(
       `Context userPoolClientId "${userPoolClientId}" is not an app client id (letters and digits, as Cognito prints it).`,
     );

@@ -22,7 +22,7 @@
 // OAuth endpoints: it shows scope-only and scope-and-group rules, and password sign-in then gets
 // 403 on the items routes that name scopes.
 
-import type { HttpMethod, RouteRule } from "./constructs/cognito-jwt-authorizer";
+import type { RouteMethod, RouteRequirement } from "./constructs/cognito-jwt-authorizer";
 
 /** Groups the sample user pool creates (lowest privilege last). */
 export const SAMPLE_GROUPS = ["admins", "editors", "readers"] as const;
@@ -38,11 +38,11 @@ export const RESOURCE_SERVER_SCOPES = [
 export type Backend = "health" | "me" | "items" | "admin";
 
 export interface SampleRoute {
-  readonly method: HttpMethod;
+  readonly method: RouteMethod;
   readonly path: string;
   readonly backend: Backend;
   /** `"public"`: no authorizer at all. Otherwise the authorizer's rule for the route. */
-  readonly access: "public" | RouteRule;
+  readonly access: "public" | RouteRequirement;
 }
 
 export interface SampleRouteOptions {

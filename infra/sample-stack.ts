@@ -7,6 +7,7 @@ import { CfnOutput, Fn, Stack, type StackProps, Token, Validations } from "aws-c
 import { AuthorizationType, LambdaIntegration } from "aws-cdk-lib/aws-apigateway";
 import { type IUserPool, type IUserPoolClient, UserPool, UserPoolClient } from "aws-cdk-lib/aws-cognito";
 import type { Construct } from "constructs";
+import { regionOf } from "../lambda/authorizer/contract";
 import {
   BASIC_EXECUTION_ROLE,
   CognitoJwtAuthorizer,
@@ -100,9 +101,10 @@ export class CognitoAuthorizerSampleStack extends Stack {
       const { userPoolId, userPoolClientId } = props.existingUserPool;
       userPool = UserPool.fromUserPoolId(this, "ExistingUserPool", userPoolId);
       client = UserPoolClient.fromUserPoolClientId(this, "ExistingUserPoolClient", userPoolClientId);
+      // The pool id's region prefix (`us-east-1_AbC123`), at deploy time when the id is a token.
       region = Token.isUnresolved(userPoolId)
         ? Fn.select(0, Fn.split("_", userPoolId))
-        : userPoolId.split("_")[0]!;
+        : regionOf(userPoolId);
     } else {
       // The id "Identity" (and the ids inside SecureUserPool) must never change: see secure-user-pool.ts.
       const identity = new SecureUserPool(this, "Identity", {

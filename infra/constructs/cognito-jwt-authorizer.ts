@@ -19,7 +19,16 @@ import type { IUserPool, IUserPoolClient } from "aws-cdk-lib/aws-cognito";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
+import { BEARER_VALIDATION_EXPRESSION } from "../../lambda/authorizer/bearer-token";
+import {
+  ENV,
+  isTokenUse,
+  type RouteRequirement,
+  type RouteRule,
+  type TokenUse,
+} from "../../lambda/authorizer/contract";
 import { parseRoute, type RouteMethod, RouteSyntaxError } from "../../lambda/authorizer/route-match";
+import { validateRule } from "../../lambda/authorizer/route-rule-validation";
 import { compileRouteRules, RouteRulesError } from "../../lambda/authorizer/route-rules";
 import { EsmNodejsFunction } from "./esm-nodejs-function";
 
@@ -40,16 +49,17 @@ export const MAX_RESULTS_CACHE_TTL_SECONDS = 3600;
 
 /**
  * Lets API Gateway reject anything but `Bearer <b64token>` without invoking the function
- * (RFC 6750 §2.1; the scheme is case-insensitive, RFC 9110 §11.1). The authorizer accepts the same
- * grammar, so a header that passes here is never rejected for its shape alone.
+ * (RFC 6750 §2.1; the scheme is case-insensitive, RFC 9110 §11.1). It is the authorizer's own
+ * grammar (lambda/authorizer/bearer-token.ts), so a header that passes here is never rejected for
+ * its shape alone.
  */
-export const BEARER_VALIDATION_REGEX = "^[Bb][Ee][Aa][Rr][Ee][Rr] +[A-Za-z0-9._~+/-]+=*$";
+export const BEARER_VALIDATION_REGEX = BEARER_VALIDATION_EXPRESSION;
 
 /** Where `method.request.header.Authorization` points: the identity source of both authorizer types. */
 export const AUTHORIZATION_HEADER = IdentitySource.header("Authorization");
 
 /** Methods a route may name: API Gateway's methods plus `ANY` (the authorizer's own route grammar). */
-export type HttpMethod = RouteMethod;
+export type { RouteMethod, RouteRequirement, RouteRule, TokenUse };
 
 /** The Lambda event the authorizer receives. */
 export enum AuthorizerEventType {
@@ -59,31 +69,10 @@ export enum AuthorizerEventType {
   REQUEST = "REQUEST",
 }
 
-/** Which Cognito token the API expects. */
-export type TokenUse = "access" | "id";
-
-/**
- * Who may call a route. `scopes`: any of them in the token's `scope` claim. `groups`: any of them
- * in `cognito:groups`. Both: both must hold. Neither: any valid token.
- */
-export interface RouteRule {
-  /**
-   * OAuth scopes, any of which grants access.
-   * @default - no scope requirement
-   */
-  readonly scopes?: readonly string[];
-
-  /**
-   * Cognito groups, membership in any of which grants access.
-   * @default - no group requirement
-   */
-  readonly groups?: readonly string[];
-}
-
 /** One API method guarded by the authorizer, with its rule. */
 export interface ProtectedRoute {
   /** HTTP method, or `ANY`. */
-  readonly method: HttpMethod;
+  readonly method: RouteMethod;
 
   /** Resource path from the API root, with `{param}` and `{proxy+}`: `/items/{id}`. */
   readonly path: string;
@@ -95,14 +84,7 @@ export interface ProtectedRoute {
   readonly integration?: Integration;
 
   /** Who may call it. `{}` means any valid token. */
-  readonly rule: RouteRule;
-}
-
-/** One element of the ROUTE_RULES environment variable (see lambda/authorizer/route-rules.ts). */
-export interface RouteRuleEntry {
-  readonly route: string;
-  readonly scopes?: readonly string[];
-  readonly groups?: readonly string[];
+  readonly rule: RouteRequirement;
 }
 
 export interface CognitoJwtAuthorizerProps {
@@ -199,7 +181,7 @@ export class CognitoJwtAuthorizer extends Construct {
       throw new Error(`memorySize must be a whole number of MB from 128 to 10240; got ${memorySize}.`);
     }
     const tokenUse = props.tokenUse ?? "access";
-    if (tokenUse !== "access" && tokenUse !== "id") {
+    if (!isTokenUse(tokenUse)) {
       throw new Error(`tokenUse must be "access" or "id"; got ${JSON.stringify(tokenUse)}.`);
     }
     if (props.userPoolClients.length === 0) {
@@ -216,13 +198,13 @@ export class CognitoJwtAuthorizer extends Construct {
       enableSourceMaps: false,
       logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
       environment: {
-        USER_POOL_ID: props.userPool.userPoolId,
-        CLIENT_ID: Lazy.string({
+        [ENV.userPoolId]: props.userPool.userPoolId,
+        [ENV.clientId]: Lazy.string({
           produce: () => props.userPoolClients.map((c) => c.userPoolClientId).join(","),
         }),
-        TOKEN_USE: tokenUse,
+        [ENV.tokenUse]: tokenUse,
         // Produced at synth from the routes added by then: the same list that created the methods.
-        ROUTE_RULES: Lazy.string({ produce: () => JSON.stringify(this.routeRules) }),
+        [ENV.routeRules]: Lazy.string({ produce: () => JSON.stringify(this.routeRules) }),
         POWERTOOLS_SERVICE_NAME: "cognito-jwt-authorizer",
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? "INFO",
         // The event carries the bearer token: it must never reach the log.
@@ -300,7 +282,8 @@ export class CognitoJwtAuthorizer extends Construct {
     if (this.routes.has(key)) {
       throw new Error(`Route "${key}" is declared twice; give each method and path one rule.`);
     }
-    assertRule(key, route.rule);
+    // The authorizer's own validator, so synth refuses what the cold start would, in its words.
+    validateRule({ route: key, ...route.rule }, () => `Route "${key}"`);
     this.routes.set(key, route);
     if (route.integration === undefined) return undefined;
     const method = this.api.root
@@ -317,7 +300,7 @@ export class CognitoJwtAuthorizer extends Construct {
   }
 
   /** The ROUTE_RULES value: one entry per guarded route, in the order they were added. */
-  get routeRules(): RouteRuleEntry[] {
+  get routeRules(): RouteRule[] {
     return [...this.routes].map(([route, { rule }]) => ({
       route,
       // Passed through as given: an empty list is refused at synth rather than silently widened.
@@ -382,19 +365,6 @@ function routeKey(route: ProtectedRoute): string {
     throw err;
   }
   return key;
-}
-
-function assertRule(key: string, rule: RouteRule): void {
-  for (const [field, values] of Object.entries({ scopes: rule.scopes, groups: rule.groups })) {
-    for (const value of values ?? []) {
-      // The scope claim is space-separated (RFC 8693 §4.2): a value with a space could never match.
-      if (typeof value !== "string" || value === "" || /\s/.test(value)) {
-        throw new Error(
-          `Route "${key}": ${field} must be non-empty strings without spaces; got ${JSON.stringify(value)}.`,
-        );
-      }
-    }
-  }
 }
 
 function validCacheTtl(ttl: Duration): Duration {

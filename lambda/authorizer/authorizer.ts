@@ -5,15 +5,8 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { extractBearerToken } from "./bearer-token";
 import { AuthorizerError, MalformedEventError, type Reason, TokenRejectedError } from "./errors";
-import {
-  type AuthorizerResult,
-  everyRoute,
-  type MethodArn,
-  parseMethodArn,
-  type PolicyDocument,
-  policyDocument,
-  statement,
-} from "./policy";
+import { type MethodArn, parseMethodArn } from "./method-arn";
+import { type AuthorizerResult, everyRoute, type PolicyDocument, policyDocument, statement } from "./policy";
 import type { CompiledRouteRules } from "./route-rules";
 import { VerifiedTokenCache } from "./verified-token-cache";
 import type { CognitoClaims, TokenVerifier } from "./verify";

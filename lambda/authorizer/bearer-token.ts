@@ -21,7 +21,20 @@ import {
  */
 export const MAX_AUTHORIZATION_HEADER_LENGTH = 8192;
 
-const BEARER = /^[Bb][Ee][Aa][Rr][Ee][Rr] +([A-Za-z0-9\-._~+/]+=*)$/;
+// The grammar, once, as regular-expression source that means the same in JavaScript and in Java
+// (API Gateway evaluates a TOKEN authorizer's validation expression with Java's regex engine).
+const BEARER_SCHEME = "[Bb][Ee][Aa][Rr][Ee][Rr]";
+const B64TOKEN = "[A-Za-z0-9._~+/-]+=*";
+
+/**
+ * The TOKEN authorizer's identity validation expression: API Gateway answers 401 without invoking
+ * the function when the Authorization header does not match it. Built from the same grammar as the
+ * parser below, so a header that passes it is never refused for its shape (test/unit/bearer-token.test.ts).
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-authorizer.html
+ */
+export const BEARER_VALIDATION_EXPRESSION = `^${BEARER_SCHEME} +${B64TOKEN}$`;
+
+const BEARER = new RegExp(`^${BEARER_SCHEME} +(${B64TOKEN})$`);
 
 /** The header value → token. Size is checked first, before any regex sees the value. */
 export function parseAuthorizationHeader(value: string): string {

@@ -9,10 +9,17 @@
 // | JWKS_URI     | fetch the pool's keys here instead of Cognito (http: loopback) | unset    |
 // | ROUTE_RULES  | per-route rules, JSON (see route-rules.ts)                     | unset    |
 
+import {
+  cognitoJwksUri,
+  ENV,
+  isClientId,
+  isTokenUse,
+  isUserPoolId,
+  regionOf,
+  type TokenUse,
+} from "./contract";
 import { ConfigError } from "./errors";
 import { type CompiledRouteRules, parseRouteRules, RouteRulesError } from "./route-rules";
-
-export type TokenUse = "access" | "id";
 
 export interface AuthorizerConfig {
   readonly userPoolId: string;
@@ -25,48 +32,42 @@ export interface AuthorizerConfig {
   readonly routeRules: CompiledRouteRules | undefined;
 }
 
-// Cognito's own format: <region>_<id>. The region part is what the issuer and JWKS URL are built from.
-const USER_POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d)_[0-9A-Za-z]{1,55}$/;
-// Cognito app client ids are lowercase alphanumerics (26 characters on AWS; emulators use others).
-const CLIENT_ID = /^[0-9A-Za-z]{1,128}$/;
-
 type Env = Readonly<Record<string, string | undefined>>;
 
 export function loadConfig(env: Env): AuthorizerConfig {
-  const userPoolId = required(env, "USER_POOL_ID");
-  const poolMatch = USER_POOL_ID.exec(userPoolId);
-  if (!poolMatch) {
-    throw new ConfigError("USER_POOL_ID", `expected a Cognito user pool id like us-east-1_AbC123`);
+  const userPoolId = required(env, ENV.userPoolId);
+  if (!isUserPoolId(userPoolId)) {
+    throw new ConfigError(ENV.userPoolId, `expected a Cognito user pool id like us-east-1_AbC123`);
   }
-  const region = poolMatch[1] as string;
+  const region = regionOf(userPoolId);
 
-  const clientIds = required(env, "CLIENT_ID")
+  const clientIds = required(env, ENV.clientId)
     .split(",")
     .map((id) => id.trim());
   for (const id of clientIds) {
-    if (!CLIENT_ID.test(id)) {
-      throw new ConfigError("CLIENT_ID", `expected comma-separated app client ids (letters and digits only)`);
+    if (!isClientId(id)) {
+      throw new ConfigError(
+        ENV.clientId,
+        `expected comma-separated app client ids (letters and digits only)`,
+      );
     }
   }
 
-  const tokenUse = optional(env, "TOKEN_USE") ?? "access";
-  if (tokenUse !== "access" && tokenUse !== "id") {
-    throw new ConfigError("TOKEN_USE", `expected "access" or "id"`);
+  const tokenUse = optional(env, ENV.tokenUse) ?? "access";
+  if (!isTokenUse(tokenUse)) {
+    throw new ConfigError(ENV.tokenUse, `expected "access" or "id"`);
   }
 
-  const jwksUriText = optional(env, "JWKS_URI");
-  const jwksUri =
-    jwksUriText === undefined
-      ? new URL(`https://cognito-idp.${region}.amazonaws.com/${userPoolId}/.well-known/jwks.json`)
-      : parseJwksUri(jwksUriText);
+  const jwksUriText = optional(env, ENV.jwksUri);
+  const jwksUri = jwksUriText === undefined ? cognitoJwksUri(userPoolId) : parseJwksUri(jwksUriText);
 
-  const rulesText = optional(env, "ROUTE_RULES");
+  const rulesText = optional(env, ENV.routeRules);
   let routeRules: CompiledRouteRules | undefined;
   if (rulesText !== undefined) {
     try {
       routeRules = parseRouteRules(rulesText);
     } catch (err) {
-      if (err instanceof RouteRulesError) throw new ConfigError("ROUTE_RULES", err.message);
+      if (err instanceof RouteRulesError) throw new ConfigError(ENV.routeRules, err.message);
       throw err;
     }
   }
@@ -92,14 +93,14 @@ function parseJwksUri(text: string): URL {
   try {
     url = new URL(text);
   } catch {
-    throw new ConfigError("JWKS_URI", "is not a URL");
+    throw new ConfigError(ENV.jwksUri, "is not a URL");
   }
   if (url.username !== "" || url.password !== "") {
-    throw new ConfigError("JWKS_URI", "must not carry credentials");
+    throw new ConfigError(ENV.jwksUri, "must not carry credentials");
   }
   if (url.protocol === "https:") return url;
   if (url.protocol === "http:" && isLoopback(url.hostname)) return url;
-  throw new ConfigError("JWKS_URI", "must be https (plain http is accepted only for loopback hosts)");
+  throw new ConfigError(ENV.jwksUri, "must be https (plain http is accepted only for loopback hosts)");
 }
 
 export function isLoopback(hostname: string): boolean {

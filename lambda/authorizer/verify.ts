@@ -28,6 +28,7 @@ import {
 import { SimpleJwksCache, SimplePenaltyBox } from "aws-jwt-verify/jwk";
 import type { CognitoJwtPayload } from "aws-jwt-verify/jwt-model";
 import type { AuthorizerConfig } from "./config";
+import { cognitoIssuer } from "./contract";
 import { AuthorizerError, type Reason, TokenRejectedError } from "./errors";
 import { JwksFetcher, type JwksFetcherOptions } from "./jwks-fetcher";
 
@@ -153,7 +154,7 @@ export function createTokenVerifier(
       }
     },
     warmUp() {
-      const issuer = `https://cognito-idp.${config.userPoolId.split("_")[0] ?? ""}.amazonaws.com/${config.userPoolId}`;
+      const issuer = cognitoIssuer(config.userPoolId);
       const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString("base64url");
       const exp = Math.floor(Date.now() / 1000) + 60;
       for (const kid of fetcher.keyIds) {

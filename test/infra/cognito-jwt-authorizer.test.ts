@@ -127,13 +127,11 @@ describe("synth-time validation", () => {
   });
 
   test("an empty scope list is refused, not silently treated as no requirement", () => {
-    // Protects: `scopes: []` never widens a route to every valid token.
-    const { stack } = fixture({
-      routes: [{ method: "GET", path: "/me", integration, rule: { scopes: [] } }],
-    });
-    expect(() => Template.fromStack(stack)).toThrow(
-      /ROUTE_RULES would be refused by the authorizer: .*"scopes" is empty/,
-    );
+    // Protects: `scopes: []` never widens a route to every valid token. The construct validates
+    // each rule with the authorizer's own validator, so it fails when the route is added.
+    expect(() =>
+      fixture({ routes: [{ method: "GET", path: "/me", integration, rule: { scopes: [] } }] }),
+    ).toThrow(/Route "GET \/me": "scopes" is empty, which would deny everyone/);
   });
 
   test("the same route twice is refused", () => {
@@ -157,7 +155,17 @@ describe("synth-time validation", () => {
     // Protects: a rule that could never match anything.
     expect(() =>
       fixture({ routes: [{ method: "GET", path: "/me", integration, rule: { scopes: ["items read"] } }] }),
-    ).toThrow(/scopes must be non-empty strings without spaces/);
+    ).toThrow(/Route "GET \/me": "scopes" entry "items read" is not a scope \(no spaces, RFC 6749 §3\.3\)/);
+  });
+
+  test("a group name Cognito would refuse is refused at synth, in the authorizer's words", () => {
+    // Protects: synth and cold start validate rules with one validator (a space in a group name
+    // used to pass the authorizer and fail the construct).
+    expect(() =>
+      fixture({
+        routes: [{ method: "GET", path: "/me", integration, rule: { groups: ["site admins"] } }],
+      }),
+    ).toThrow(/Route "GET \/me": "groups" entry "site admins" is not a Cognito group name/);
   });
 
   test("no app client is refused", () => {

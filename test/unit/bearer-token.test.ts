@@ -1,4 +1,6 @@
+import fc from "fast-check";
 import {
+  BEARER_VALIDATION_EXPRESSION,
   extractBearerToken,
   MAX_AUTHORIZATION_HEADER_LENGTH,
   parseAuthorizationHeader,
@@ -155,5 +157,80 @@ describe("extractBearerToken", () => {
     ["REQUEST with an empty header", { type: "REQUEST", headers: { Authorization: "" } }],
   ])("reports a missing token: %s", (_name, event) => {
     expect(reasonOf(() => extractBearerToken(event))).toBe("missing_token");
+  });
+});
+
+describe("the API Gateway validation expression and the parser", () => {
+  // Both are built from one grammar. Protects: a header API Gateway lets through is never refused by
+  // the authorizer for its shape, and the authorizer accepts nothing the gateway would have turned
+  // away, except outer whitespace, which only the parser trims (RFC 9110 §5.6.3).
+  const gateway = new RegExp(BEARER_VALIDATION_EXPRESSION);
+  const parses = (header: string): boolean => {
+    try {
+      parseAuthorizationHeader(header);
+      return true;
+    } catch (err) {
+      if (err instanceof AuthorizerError) return false;
+      throw err;
+    }
+  };
+  // Headers that are mostly near-misses: scheme spellings, separators, token characters, padding.
+  const piece = fc.constantFrom(
+    "Bearer",
+    "bearer",
+    "BEARER",
+    "Bearer ",
+    "Basic ",
+    "Bearer\t",
+    " ",
+    "  ",
+    "\t",
+    "=",
+    "==",
+    "a",
+    "Z",
+    "0",
+    ".",
+    "-",
+    "_",
+    "~",
+    "+",
+    "/",
+    ",",
+    ":",
+    "%",
+    "\u00a0",
+    "é",
+    "\n",
+    TOKEN,
+  );
+  const header = fc.array(piece, { maxLength: 8 }).map((parts) => parts.join(""));
+
+  it("accept the same headers (up to outer whitespace), over 20,000 generated headers", () => {
+    fc.assert(
+      fc.property(header, (value) => {
+        const trimmed = value.replace(/^[ \t]+|[ \t]+$/g, "");
+        expect(parses(value)).toBe(gateway.test(trimmed));
+      }),
+      { numRuns: 20000 },
+    );
+  });
+
+  it.each([
+    ["Bearer " + TOKEN, true],
+    ["bearer a-b.c_d~e+f/g==", true],
+    ["Bearer", false],
+    ["Bearer a=b", false],
+    ["Bearer\ta.b.c", false],
+    ["Basic dXNlcjpwYXNz", false],
+  ])("agree on %j", (value, accepted) => {
+    expect(gateway.test(value)).toBe(accepted);
+    expect(parses(value)).toBe(accepted);
+  });
+
+  it("hold up to the parser's size limit, past which only the parser refuses", () => {
+    const long = "Bearer " + "a".repeat(MAX_AUTHORIZATION_HEADER_LENGTH);
+    expect(gateway.test(long)).toBe(true);
+    expect(parses(long)).toBe(false);
   });
 });

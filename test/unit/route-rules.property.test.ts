@@ -8,7 +8,7 @@
 // Requests come in both spellings API Gateway routes alike: `/a/b` and, for a non-root path, `/a/b/`.
 import fc from "fast-check";
 
-import { parseMethodArn } from "../../lambda/authorizer/policy";
+import { parseMethodArn } from "../../lambda/authorizer/method-arn";
 import { type Caller, compileRouteRules, RouteRulesError } from "../../lambda/authorizer/route-rules";
 import { evaluatePolicy, iamGlobMatches, methodArnFor } from "../helpers/iam-evaluator";
 

@@ -2,14 +2,14 @@
 // Policies are judged on concrete requests by the IAM evaluator the local API Gateway runs
 // (infra/local/iam-policy.ts, independent of the authorizer's code; tested on its own in
 // iam-evaluator.test.ts), never by comparing statement lists with what the code happens to emit.
-import { parseMethodArn } from "../../lambda/authorizer/policy";
+import type { RouteRule } from "../../lambda/authorizer/contract";
+import { parseMethodArn } from "../../lambda/authorizer/method-arn";
 import { compileRouteTable, type ParsedRoute, pathParameters } from "../../lambda/authorizer/route-match";
 import {
   type Caller,
   type CompiledRouteRules,
   compileRouteRules,
   parseRouteRules,
-  type RouteRule,
   RouteRulesError,
 } from "../../lambda/authorizer/route-rules";
 import { evaluatePolicy, methodArnFor } from "../helpers/iam-evaluator";
@@ -107,9 +107,30 @@ describe("validation", () => {
     ],
     ["scopes not a list", '[{"route":"GET /me","scopes":"a"}]', /"scopes" must be an array of strings/],
     ["a repeated scope", '[{"route":"GET /me","scopes":["a","a"]}]', /"scopes" lists "a" twice/],
+    // Cognito's GroupName pattern has no spaces or control characters: such a rule could never match.
+    [
+      "a group with a space",
+      '[{"route":"GET /me","groups":["site admins"]}]',
+      /"groups" entry "site admins" is not a Cognito group name/,
+    ],
+    [
+      "a group with a tab",
+      '[{"route":"GET /me","groups":["a\\tb"]}]',
+      /"groups" entry "a\\tb" is not a Cognito group name/,
+    ],
+    [
+      "a group of 129 characters",
+      `[{"route":"GET /me","groups":["${"g".repeat(129)}"]}]`,
+      /is not a Cognito group name/,
+    ],
   ])("refuses %s", (_, json, message) => {
     expect(() => parseRouteRules(json)).toThrow(RouteRulesError);
     expect(() => parseRouteRules(json)).toThrow(message);
+  });
+
+  it("accepts Cognito group names with punctuation, symbols and non-Latin letters", () => {
+    const groups = ["site-admins", "team.a_b+c@x", "Équipe", "管理者", "ops:eu/1"];
+    expect(parseRouteRules(JSON.stringify([{ route: "GET /me", groups }])).rules[0]?.groups).toEqual(groups);
   });
 
   it("keeps the rules as given, frozen", () => {

@@ -1,0 +1,79 @@
+// The contract between the authorizer and whoever deploys it (the CDK construct, the sample app,
+// the local stack, the scripts): environment variable names, Cognito id formats, the issuer and
+// JWKS URLs, token use, and the route rule wire format. One definition each; the deployers import
+// them from here, so a value synth accepts is a value the authorizer's cold start accepts.
+
+/** The environment variables the authorizer reads at cold start (config.ts has the table). */
+export const ENV = {
+  userPoolId: "USER_POOL_ID",
+  clientId: "CLIENT_ID",
+  tokenUse: "TOKEN_USE",
+  jwksUri: "JWKS_URI",
+  routeRules: "ROUTE_RULES",
+} as const;
+
+// Cognito's user pool id format: <region>_<id>. The region part is what the issuer and the JWKS
+// URL are built from. https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html
+const USER_POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d)_[0-9A-Za-z]{1,55}$/;
+// App client ids: letters and digits. Cognito's API allows `[\w+]+` (1-128); the ids it issues are
+// 26 lowercase alphanumerics, and emulators use other lengths.
+// https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html
+const CLIENT_ID = /^[0-9A-Za-z]{1,128}$/;
+
+/** Is this a Cognito user pool id like `us-east-1_AbC123`? */
+export function isUserPoolId(value: string): boolean {
+  return USER_POOL_ID.test(value);
+}
+
+/** Is this an app client id (letters and digits, as Cognito prints it)? */
+export function isClientId(value: string): boolean {
+  return CLIENT_ID.test(value);
+}
+
+/** The region of a user pool id (`us-east-1` for `us-east-1_AbC123`). Throws for anything else. */
+export function regionOf(userPoolId: string): string {
+  const match = USER_POOL_ID.exec(userPoolId);
+  if (!match) throw new Error(`"${userPoolId}" is not a Cognito user pool id like us-east-1_AbC123`);
+  return match[1] as string;
+}
+
+/** The `iss` claim of the pool's tokens: `https://cognito-idp.<region>.amazonaws.com/<poolId>`. */
+export function cognitoIssuer(userPoolId: string): string {
+  return `https://cognito-idp.${regionOf(userPoolId)}.amazonaws.com/${userPoolId}`;
+}
+
+/** The pool's public signing keys: `<issuer>/.well-known/jwks.json`. */
+export function cognitoJwksUri(userPoolId: string): URL {
+  return new URL(`${cognitoIssuer(userPoolId)}/.well-known/jwks.json`);
+}
+
+/** Which Cognito token callers present: `token_use` is `access` or `id`. */
+export const TOKEN_USES = ["access", "id"] as const;
+export type TokenUse = (typeof TOKEN_USES)[number];
+
+export function isTokenUse(value: unknown): value is TokenUse {
+  return (TOKEN_USES as readonly unknown[]).includes(value);
+}
+
+/**
+ * Who may call a route. `scopes`: any of them in the token's `scope` claim. `groups`: any of them
+ * in `cognito:groups`. Both: both must hold. Neither: any valid token.
+ */
+export interface RouteRequirement {
+  /**
+   * OAuth scopes, any of which grants access.
+   * @default - no scope requirement
+   */
+  readonly scopes?: readonly string[];
+
+  /**
+   * Cognito groups, membership in any of which grants access.
+   * @default - no group requirement
+   */
+  readonly groups?: readonly string[];
+}
+
+/** One element of ROUTE_RULES (a JSON array): the route, `METHOD /resource/path`, and its requirement. */
+export interface RouteRule extends RouteRequirement {
+  readonly route: string;
+}

@@ -1,0 +1,48 @@
+// The `methodArn` of a TOKEN or REQUEST event → its parts, or MalformedMethodArnError (401).
+//
+// `arn:{partition}:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}/{path}`, where the path
+// is the concrete request path (`/items/42`), not the resource template.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/arn-format-reference.html
+
+import { MalformedMethodArnError } from "./errors";
+
+/** A parsed `methodArn`: `arn:{partition}:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}/{path}`. */
+export interface MethodArn {
+  /** `arn:{partition}:execute-api:{region}:{account}:{apiId}/{stage}/`: every resource we emit starts with it. */
+  readonly resourcePrefix: string;
+  readonly apiId: string;
+  readonly stage: string;
+  readonly method: string;
+  /** The concrete request path with a leading `/` (`/items/42`); `/` for the root resource. */
+  readonly path: string;
+}
+
+// Partition, region, account and API id are constrained so that the prefix can never contain a glob
+// character: a `*` or `?` smuggled into them would widen every statement we emit.
+const METHOD_ARN =
+  /^(arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):execute-api:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):([a-z0-9]{1,64})\/([A-Za-z0-9_-]{1,128}|\*)\/)(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)\/([\x21-\x7e]*)$/;
+
+/**
+ * Parse the methodArn of a TOKEN or REQUEST event. Anything that is not exactly an execute-api
+ * method ARN is refused: we would rather answer 401 than emit a policy for a resource we cannot scope.
+ */
+export function parseMethodArn(methodArn: unknown): MethodArn {
+  if (typeof methodArn !== "string" || methodArn.length > 2048) {
+    throw new MalformedMethodArnError("methodArn is not a string of sensible length");
+  }
+  const match = METHOD_ARN.exec(methodArn);
+  if (!match) throw new MalformedMethodArnError("methodArn is not an execute-api method ARN");
+  const [, resourcePrefix, , , , apiId, stage, method, path] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  return { resourcePrefix, apiId, stage, method, path: `/${path}` };
+}
