@@ -2,8 +2,8 @@
 // (lambda/authorizer/route-match.ts), so `npm start` and the authorizer agree on every request's route.
 // The gateway's routing end to end is in test/e2e/local-gateway.test.ts.
 
-import { compileMethodTable } from "../../infra/local/route-table";
-import { type MethodDefinition, TemplateError } from "../../infra/local/template";
+import { compileMethodTable } from "../../infra/local/apigateway/route-table";
+import { type MethodDefinition, TemplateError } from "../../infra/local/cloud-assembly/template";
 
 const method = (httpMethod: string, resourcePath: string): MethodDefinition => ({
   logicalId: `${httpMethod}${resourcePath.replace(/[^A-Za-z0-9]/g, "")}`,

@@ -15,8 +15,8 @@ import {
   pathParameters,
   type RouteTable,
   RouteTableError,
-} from "../../lambda/authorizer/route-match";
-import { type MethodDefinition, TemplateError } from "./template";
+} from "../../../lambda/authorizer/route-match";
+import { type MethodDefinition, TemplateError } from "../cloud-assembly/template";
 
 export interface MatchedRoute {
   readonly method: MethodDefinition;

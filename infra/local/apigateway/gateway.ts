@@ -25,10 +25,10 @@ import {
   tokenAuthorizerEvent,
 } from "./events";
 import { type GatewayResponseType, renderGatewayResponse, type RenderedResponse } from "./gateway-responses";
-import { FunctionError, type LambdaRunner } from "./lambda-runner";
-import { PortInUseError } from "./ports";
+import { FunctionError, type LambdaRunner } from "../lambda/lambda-runner";
+import { PortInUseError } from "../ports";
 import { compileMethodTable, type MethodTable } from "./route-table";
-import type { AuthorizerDefinition, StackDefinition } from "./template";
+import type { AuthorizerDefinition, StackDefinition } from "../cloud-assembly/template";
 
 export interface LocalGatewayProps {
   readonly stack: StackDefinition;

@@ -6,8 +6,8 @@ import { type ChildProcess, fork } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { exitWithin } from "./child-exit";
-import { PortInUseError } from "./ports";
+import { exitWithin } from "../child-exit";
+import { PortInUseError } from "../ports";
 
 export interface CognitoEmulatorProps {
   /** The folder that holds `.cognito/` (cognito-local keeps its state under its working directory). */

@@ -16,7 +16,7 @@ import {
   UserNotFoundException,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { groupsForRole, type SampleUser } from "./sample-users";
-import type { StackDefinition } from "./template";
+import type { StackDefinition } from "../cloud-assembly/template";
 
 export interface SeededCognito {
   /** Client logical id → local client id. */

@@ -5,7 +5,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import { exitWithin } from "./child-exit";
+import { exitWithin } from "../child-exit";
 
 export interface LambdaRunnerProps {
   readonly functionName: string;
