@@ -11,7 +11,8 @@ import { LocalGateway, type RequestLogLine } from "./apigateway/gateway";
 import { type LocalValues, referencedLogicalIds, resolveString } from "./cloud-assembly/intrinsics";
 import { LambdaRunner } from "./lambda/lambda-runner";
 import { SAMPLE_USERS, type SampleUser } from "./cognito/sample-users";
-import { readCloudAssembly, type StackDefinition } from "./cloud-assembly/template";
+import type { StackDefinition } from "./cloud-assembly/stack-definition";
+import { readCloudAssembly } from "./cloud-assembly/template";
 
 export const LOCAL_ACCOUNT_ID = "123456789012";
 /** Lower-case alphanumerics, like a real API id, so method ARNs parse as execute-api ARNs. */

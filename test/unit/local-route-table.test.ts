@@ -3,7 +3,7 @@
 // The gateway's routing end to end is in test/e2e/local-gateway.test.ts.
 
 import { compileMethodTable } from "../../infra/local/apigateway/route-table";
-import { type MethodDefinition, TemplateError } from "../../infra/local/cloud-assembly/template";
+import { type MethodDefinition, TemplateError } from "../../infra/local/cloud-assembly/stack-definition";
 
 const method = (httpMethod: string, resourcePath: string): MethodDefinition => ({
   logicalId: `${httpMethod}${resourcePath.replace(/[^A-Za-z0-9]/g, "")}`,

@@ -3,7 +3,7 @@
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-gatewayResponse-definition.html
 
-import type { GatewayResponseDefinition } from "../cloud-assembly/template";
+import type { GatewayResponseDefinition } from "../cloud-assembly/stack-definition";
 
 /** The response types the local gateway produces, with API Gateway's defaults. */
 export const GATEWAY_RESPONSE_TYPES = {

@@ -28,7 +28,7 @@ import { type GatewayResponseType, renderGatewayResponse, type RenderedResponse 
 import { FunctionError, type LambdaRunner } from "../lambda/lambda-runner";
 import { PortInUseError } from "../ports";
 import { compileMethodTable, type MethodTable } from "./route-table";
-import type { AuthorizerDefinition, StackDefinition } from "../cloud-assembly/template";
+import type { AuthorizerDefinition, StackDefinition } from "../cloud-assembly/stack-definition";
 
 export interface LocalGatewayProps {
   readonly stack: StackDefinition;

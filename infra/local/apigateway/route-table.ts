@@ -16,7 +16,7 @@ import {
   type RouteTable,
   RouteTableError,
 } from "../../../lambda/authorizer/route-match";
-import { type MethodDefinition, TemplateError } from "../cloud-assembly/template";
+import { type MethodDefinition, TemplateError } from "../cloud-assembly/stack-definition";
 
 export interface MatchedRoute {
   readonly method: MethodDefinition;

@@ -16,7 +16,7 @@ import {
   UserNotFoundException,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { groupsForRole, type SampleUser } from "./sample-users";
-import type { StackDefinition } from "../cloud-assembly/template";
+import type { StackDefinition } from "../cloud-assembly/stack-definition";
 
 export interface SeededCognito {
   /** Client logical id → local client id. */
