@@ -4,7 +4,7 @@
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html
 
-import type { AuthorizerResult } from "./authorizer-result";
+import type { ValidatedAuthorizerOutput } from "./authorizer-output";
 
 /** One HTTP request as the gateway saw it, after route matching. */
 export interface GatewayRequest {
@@ -64,7 +64,7 @@ export function requestAuthorizerEvent(api: ApiIdentity, request: GatewayRequest
 export function proxyEvent(
   api: ApiIdentity,
   request: GatewayRequest,
-  authorizer: { readonly result: AuthorizerResult; readonly latencyMs: number } | undefined,
+  authorizer: { readonly result: ValidatedAuthorizerOutput; readonly latencyMs: number } | undefined,
 ): object {
   const textBody = request.body.length === 0 ? null : request.body.toString("utf8");
   const isText = textBody === null || Buffer.from(textBody, "utf8").equals(request.body);
