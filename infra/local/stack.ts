@@ -1,6 +1,8 @@
-// The whole stack on this machine: synthesize, start the Cognito emulator and seed it from the
-// template, start one warm Lambda environment per function with its environment resolved to local
-// values, then the local API Gateway. Everything started is stopped again if a later step fails.
+// The whole stack on this machine: the Cognito emulator, the Lambda environments and the API Gateway.
+//
+// Synthesize, start the Cognito emulator and seed it from the template, start one warm Lambda
+// environment per function with its environment resolved to local values, then the local API
+// Gateway. Everything started is stopped again if a later step fails.
 
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";

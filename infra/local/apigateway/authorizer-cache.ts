@@ -1,7 +1,9 @@
-// API Gateway's authorizer result cache: keyed by the identity source value(s), kept for the
-// authorizer's TTL, and reused for every method of the API that uses the same authorizer. The
-// cached policy is evaluated again against each request's method ARN, which is why a policy that
-// only allows "the route of the first request" breaks the next route (and why a too-wide one leaks).
+// API Gateway's authorizer result cache: one validated output per authorizer and identity, for its TTL.
+//
+// Keyed by the identity source value(s), kept for the authorizer's TTL, and reused for every method
+// of the API that uses the same authorizer. The cached policy is evaluated again against each
+// request's method ARN, which is why a policy that only allows "the route of the first request"
+// breaks the next route (and why a too-wide one leaks).
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
 
 import type { ValidatedAuthorizerOutput } from "./authorizer-output";

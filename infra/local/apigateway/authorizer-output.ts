@@ -1,6 +1,7 @@
-// What API Gateway does with a Lambda authorizer's output: validate its shape (principalId, an IAM
-// policy document, a flat context). A malformed output is a 500. Deciding a request with the policy
-// is iam-policy.ts.
+// API Gateway's validation of a Lambda authorizer's output: principalId, IAM policy, flat context.
+//
+// What API Gateway does with the output: validate its shape (principalId, an IAM policy document, a
+// flat context). A malformed output is a 500. Deciding a request with the policy is iam-policy.ts.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
 
 import { type CompiledPolicy, compilePolicy, MalformedPolicyError } from "./iam-policy";

@@ -1,5 +1,7 @@
-// Gateway responses: the answers API Gateway gives itself (401, 403, 500...) before or instead of
-// the integration, with the customisations the template defines (status, headers, body templates).
+// Gateway responses: the answers API Gateway gives itself (401, 403, 500...), as the template sets them.
+//
+// Given before or instead of the integration, with the customisations the template defines (status,
+// headers, body templates).
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-gatewayResponse-definition.html
 
