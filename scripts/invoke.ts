@@ -22,7 +22,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { evaluatePolicy } from "../infra/local/iam-policy";
+import { evaluatePolicy } from "../infra/local/apigateway/iam-policy";
 import {
   accessClaims,
   type Claims,

@@ -14,8 +14,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { cognitoClient } from "../infra/local/cognito-seed";
-import { SAMPLE_USERS } from "../infra/local/sample-users";
+import { cognitoClient } from "../infra/local/cognito/cognito-seed";
+import { SAMPLE_USERS } from "../infra/local/cognito/sample-users";
 import { startLocalStack } from "../infra/local/stack";
 import { InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
 

@@ -1,6 +1,8 @@
-// Stopping the local stack's child processes (the Cognito emulator, the Lambda environments):
-// give a child a grace period to exit after SIGTERM, then SIGKILL it, so `npm start` never hangs on
-// Ctrl-C and never leaves a process behind.
+// Stopping the local stack's child processes: a grace period after SIGTERM, then SIGKILL.
+//
+// The children are the Cognito emulator and the Lambda environments: give a child a grace period to
+// exit after SIGTERM, then SIGKILL it, so `npm start` never hangs on Ctrl-C and never leaves a
+// process behind.
 
 import type { ChildProcess } from "node:child_process";
 

@@ -1,4 +1,4 @@
-// Ports: a busy port is a message that says what to change, not a stack trace.
+// Ports of the local stack: a busy port is a message that says what to change, not a stack trace.
 
 import net from "node:net";
 

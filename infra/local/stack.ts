@@ -1,17 +1,20 @@
-// The whole stack on this machine: synthesize, start the Cognito emulator and seed it from the
-// template, start one warm Lambda environment per function with its environment resolved to local
-// values, then the local API Gateway. Everything started is stopped again if a later step fails.
+// The whole stack on this machine: the Cognito emulator, the Lambda environments and the API Gateway.
+//
+// Synthesize, start the Cognito emulator and seed it from the template, start one warm Lambda
+// environment per function with its environment resolved to local values, then the local API
+// Gateway. Everything started is stopped again if a later step fails.
 
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { CognitoEmulator } from "./cognito-emulator";
-import { cognitoClient, seedCognito, type SeededCognito } from "./cognito-seed";
-import { LocalGateway, type RequestLogLine } from "./gateway";
-import { type LocalValues, referencedLogicalIds, resolveString } from "./intrinsics";
-import { LambdaRunner } from "./lambda-runner";
-import { SAMPLE_USERS, type SampleUser } from "./sample-users";
-import { readCloudAssembly, type StackDefinition } from "./template";
+import { CognitoEmulator } from "./cognito/cognito-emulator";
+import { cognitoClient, seedCognito, type SeededCognito } from "./cognito/cognito-seed";
+import { LocalGateway, type RequestLogLine } from "./apigateway/gateway";
+import { type LocalValues, referencedLogicalIds, resolveString } from "./cloud-assembly/intrinsics";
+import { LambdaRunner } from "./lambda/lambda-runner";
+import { SAMPLE_USERS, type SampleUser } from "./cognito/sample-users";
+import type { StackDefinition } from "./cloud-assembly/stack-definition";
+import { readCloudAssembly } from "./cloud-assembly/template";
 
 export const LOCAL_ACCOUNT_ID = "123456789012";
 /** Lower-case alphanumerics, like a real API id, so method ARNs parse as execute-api ARNs. */

@@ -1,6 +1,8 @@
-// `npm start`: the sample stack on this machine. Synthesizes the CDK app (real esbuild bundling),
-// starts cognito-local seeded from the template, runs the bundled Lambda assets behind a local API
-// Gateway, writes local-outputs.json and prints how to try it. Ctrl-C stops everything.
+// `npm start`: the sample stack on this machine, until Ctrl-C.
+//
+// Synthesizes the CDK app (real esbuild bundling), starts cognito-local seeded from the template,
+// runs the bundled Lambda assets behind a local API Gateway, writes local-outputs.json and prints
+// how to try it. Ctrl-C stops everything.
 //
 // | option             | meaning                                              | default          |
 // |--------------------|------------------------------------------------------|------------------|

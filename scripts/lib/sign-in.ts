@@ -9,7 +9,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { SAMPLE_USERS } from "../../infra/local/sample-users";
+import { SAMPLE_USERS } from "../../infra/local/cognito/sample-users";
 
 export interface StackOutputs {
   readonly stackName: string;

@@ -5,7 +5,7 @@
 
 import net from "node:net";
 import path from "node:path";
-import { LocalGateway } from "../../infra/local/gateway";
+import { LocalGateway } from "../../infra/local/apigateway/gateway";
 import { PortInUseError } from "../../infra/local/ports";
 import { call, type E2eTarget, isLocal, startTarget } from "../helpers/local-stack";
 

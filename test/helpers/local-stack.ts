@@ -5,7 +5,7 @@ import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { cognitoClient } from "../../infra/local/cognito-seed";
+import { cognitoClient } from "../../infra/local/cognito/cognito-seed";
 import { type LocalStack, startLocalStack } from "../../infra/local/stack";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");

@@ -1,7 +1,7 @@
-// The evaluator (infra/local/iam-policy.ts) decides every request of the local API Gateway and is the
-// judge of every route-rules test, so it is tested on its own against the examples of the IAM and
-// API Gateway documentation.
-import { evaluatePolicy, iamGlobMatches } from "../../infra/local/iam-policy";
+// The evaluator (infra/local/apigateway/iam-policy.ts) decides every request of the local API Gateway
+// and is the judge of every route-rules test, so it is tested on its own against the examples of the
+// IAM and API Gateway documentation.
+import { evaluatePolicy, iamGlobMatches } from "../../infra/local/apigateway/iam-policy";
 import { methodArnFor } from "../helpers/iam-evaluator";
 
 const allow = (...Resource: string[]) => ({ Effect: "Allow", Action: "execute-api:Invoke", Resource });

@@ -2,8 +2,8 @@
 // (lambda/authorizer/route-match.ts), so `npm start` and the authorizer agree on every request's route.
 // The gateway's routing end to end is in test/e2e/local-gateway.test.ts.
 
-import { compileMethodTable } from "../../infra/local/route-table";
-import { type MethodDefinition, TemplateError } from "../../infra/local/template";
+import { templateMethodResolver } from "../../infra/local/apigateway/route-table";
+import { type MethodDefinition, TemplateError } from "../../infra/local/cloud-assembly/stack-definition";
 
 const method = (httpMethod: string, resourcePath: string): MethodDefinition => ({
   logicalId: `${httpMethod}${resourcePath.replace(/[^A-Za-z0-9]/g, "")}`,
@@ -23,7 +23,7 @@ describe("local route table", () => {
     method("GET", "/users/{id}/{tab}"),
     method("GET", "/{proxy+}"),
   ];
-  const table = compileMethodTable(methods);
+  const table = templateMethodResolver(methods);
   const resolve = (httpMethod: string, path: string) => {
     const matched = table.match(httpMethod, path);
     return matched && `${matched.method.httpMethod} ${matched.method.resourcePath}`;
@@ -61,7 +61,9 @@ describe("local route table", () => {
 
   it("refuses a resource path the shared route syntax does not accept, naming the method", () => {
     const bad = [method("GET", "/items"), method("GET", "/items/a:b")];
-    expect(() => compileMethodTable(bad)).toThrow(TemplateError);
-    expect(() => compileMethodTable(bad)).toThrow(/^GETitemsab \(GET \/items\/a:b\): the path segment "a:b"/);
+    expect(() => templateMethodResolver(bad)).toThrow(TemplateError);
+    expect(() => templateMethodResolver(bad)).toThrow(
+      /^GETitemsab \(GET \/items\/a:b\): the path segment "a:b"/,
+    );
   });
 });

@@ -1,6 +1,6 @@
 // Route rules: validation, resolution precedence, and the cache-safety guarantee on worked examples.
 // Policies are judged on concrete requests by the IAM evaluator the local API Gateway runs
-// (infra/local/iam-policy.ts, independent of the authorizer's code; tested on its own in
+// (infra/local/apigateway/iam-policy.ts, independent of the authorizer's code; tested on its own in
 // iam-evaluator.test.ts), never by comparing statement lists with what the code happens to emit.
 import type { RouteRule } from "../../lambda/authorizer/contract";
 import { parseMethodArn } from "../../lambda/authorizer/method-arn";

@@ -15,24 +15,26 @@ import {
   pathParameters,
   type RouteTable,
   RouteTableError,
-} from "../../lambda/authorizer/route-match";
-import { type MethodDefinition, TemplateError } from "./template";
+} from "../../../lambda/authorizer/route-match";
+import { type MethodDefinition, TemplateError } from "../cloud-assembly/stack-definition";
 
 export interface MatchedRoute {
   readonly method: MethodDefinition;
   readonly pathParameters: Readonly<Record<string, string>>;
 }
 
-export interface MethodTable {
+/** The template's methods, matched by the authorizer's resolver (not a route table of its own). */
+export interface TemplateMethodResolver {
   /** `path` without the stage prefix, starting with `/`, still percent-encoded (as in the method ARN). */
   match(httpMethod: string, path: string): MatchedRoute | undefined;
 }
 
 /**
- * Every method of the template (public, authorized, MOCK and OPTIONS alike) as a route table.
+ * Every method of the template (public, authorized, MOCK and OPTIONS alike), resolved by the
+ * authorizer's compileRouteTable (lambda/authorizer/route-match.ts).
  * Throws TemplateError, naming the method, for a resource path the shared route syntax refuses.
  */
-export function compileMethodTable(methods: readonly MethodDefinition[]): MethodTable {
+export function templateMethodResolver(methods: readonly MethodDefinition[]): TemplateMethodResolver {
   let table: RouteTable;
   try {
     table = compileRouteTable(methods.map((m) => `${m.httpMethod} ${m.resourcePath}`));

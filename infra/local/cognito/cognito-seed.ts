@@ -1,6 +1,8 @@
-// Seed the emulator from the template, with the AWS SDK (the same calls an admin makes against
-// Cognito): the app clients, the groups, and the sample users in their groups. Idempotent: a second
-// `npm start` finds the clients by name and resets the sample users to their README passwords.
+// Seeds the Cognito emulator from the template: the app clients, the groups, the sample users.
+//
+// With the AWS SDK (the same calls an admin makes against Cognito); the sample users join their
+// groups. Idempotent: a second `npm start` finds the clients by name and resets the sample users to
+// their README passwords.
 
 import {
   AdminAddUserToGroupCommand,
@@ -16,7 +18,7 @@ import {
   UserNotFoundException,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { groupsForRole, type SampleUser } from "./sample-users";
-import type { StackDefinition } from "./template";
+import type { StackDefinition } from "../cloud-assembly/stack-definition";
 
 export interface SeededCognito {
   /** Client logical id → local client id. */

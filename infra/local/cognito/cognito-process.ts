@@ -1,5 +1,7 @@
-// Child process: cognito-local 5.3.0's server, wired as its createDefaultServer does, with two
-// corrections. Run by cognito-emulator.ts (with tsx), cwd = the folder that holds `.cognito/`.
+// The Cognito emulator's child process: cognito-local 5.3.0's server, with two corrections.
+//
+// Wired as cognito-local's createDefaultServer does. Run by cognito-emulator.ts (with tsx), cwd = the
+// folder that holds `.cognito/`.
 //
 // 1. cognito-local signs in disabled users; Cognito answers NotAuthorizedException "User is
 //    disabled." (AdminDisableUser: "Users who are disabled can't sign in"). Without this, the

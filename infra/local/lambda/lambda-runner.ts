@@ -1,11 +1,13 @@
-// One warm local "execution environment" per Lambda function: a child process that imported the
-// bundled asset with the function's own environment (functions read env at module load, so two
-// functions can never share a process), serving invocations over IPC.
+// The local Lambda service: one warm "execution environment" (a child process) per function.
+//
+// Each child (lambda-runtime.mjs) imported the bundled asset with the function's own environment
+// (functions read env at module load, so two functions can never share a process), and serves
+// invocations over IPC.
 
 import { type ChildProcess, fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import { exitWithin } from "./child-exit";
+import { exitWithin } from "../child-exit";
 
 export interface LambdaRunnerProps {
   readonly functionName: string;

@@ -1,13 +1,15 @@
-// cognito-local on loopback, with pools whose ids look like Cognito's (`us-east-1_LocalPool1`) and
-// tokens whose issuer is Cognito's (`https://cognito-idp.us-east-1.amazonaws.com/<poolId>`), so the
-// production CognitoJwtVerifier path runs unchanged: only JWKS_URI points at the emulator.
+// The Cognito emulator: cognito-local on loopback in a child process (cognito-process.ts).
+//
+// Pools whose ids look like Cognito's (`us-east-1_LocalPool1`) and tokens whose issuer is Cognito's
+// (`https://cognito-idp.us-east-1.amazonaws.com/<poolId>`), so the production CognitoJwtVerifier
+// path runs unchanged: only JWKS_URI points at the emulator.
 
 import { type ChildProcess, fork } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { exitWithin } from "./child-exit";
-import { PortInUseError } from "./ports";
+import { exitWithin } from "../child-exit";
+import { PortInUseError } from "../ports";
 
 export interface CognitoEmulatorProps {
   /** The folder that holds `.cognito/` (cognito-local keeps its state under its working directory). */

@@ -1,5 +1,7 @@
-// The sample users `npm start` creates in the emulator. The README lists the same names and
-// passwords; they exist only in the local emulator, never in a deployed pool.
+// The sample users `npm start` creates in the Cognito emulator.
+//
+// The README lists the same names and passwords; they exist only in the local emulator, never in a
+// deployed pool.
 
 export interface SampleUser {
   /** Short name for `npm run token -- <name>`. */

@@ -1,9 +1,11 @@
-// Gateway responses: the answers API Gateway gives itself (401, 403, 500...) before or instead of
-// the integration, with the customisations the template defines (status, headers, body templates).
+// Gateway responses: the answers API Gateway gives itself (401, 403, 500...), as the template sets them.
+//
+// Given before or instead of the integration, with the customisations the template defines (status,
+// headers, body templates).
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-gatewayResponse-definition.html
 
-import type { GatewayResponseDefinition } from "./template";
+import type { GatewayResponseDefinition } from "../cloud-assembly/stack-definition";
 
 /** The response types the local gateway produces, with API Gateway's defaults. */
 export const GATEWAY_RESPONSE_TYPES = {

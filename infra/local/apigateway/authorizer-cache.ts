@@ -1,13 +1,15 @@
-// API Gateway's authorizer result cache: keyed by the identity source value(s), kept for the
-// authorizer's TTL, and reused for every method of the API that uses the same authorizer. The
-// cached policy is evaluated again against each request's method ARN, which is why a policy that
-// only allows "the route of the first request" breaks the next route (and why a too-wide one leaks).
+// API Gateway's authorizer result cache: one validated output per authorizer and identity, for its TTL.
+//
+// Keyed by the identity source value(s), kept for the authorizer's TTL, and reused for every method
+// of the API that uses the same authorizer. The cached policy is evaluated again against each
+// request's method ARN, which is why a policy that only allows "the route of the first request"
+// breaks the next route (and why a too-wide one leaks).
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
 
-import type { AuthorizerResult } from "./authorizer-result";
+import type { ValidatedAuthorizerOutput } from "./authorizer-output";
 
 interface Entry {
-  readonly result: AuthorizerResult;
+  readonly result: ValidatedAuthorizerOutput;
   readonly expiresAt: number;
 }
 
@@ -19,7 +21,7 @@ export class AuthorizerCache {
     private readonly maxEntries = 10_000,
   ) {}
 
-  get(authorizerId: string, identity: string): AuthorizerResult | undefined {
+  get(authorizerId: string, identity: string): ValidatedAuthorizerOutput | undefined {
     const key = cacheKey(authorizerId, identity);
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
@@ -31,7 +33,7 @@ export class AuthorizerCache {
   }
 
   /** A TTL of 0 disables caching, as in API Gateway. */
-  set(authorizerId: string, identity: string, result: AuthorizerResult, ttlSeconds: number): void {
+  set(authorizerId: string, identity: string, result: ValidatedAuthorizerOutput, ttlSeconds: number): void {
     if (ttlSeconds <= 0) return;
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next().value;

@@ -12,10 +12,10 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { AuthorizerCache } from "./authorizer-cache";
 import {
-  type AuthorizerResult,
-  MalformedAuthorizerResultError,
-  parseAuthorizerResult,
-} from "./authorizer-result";
+  type ValidatedAuthorizerOutput,
+  MalformedAuthorizerOutputError,
+  validateAuthorizerOutput,
+} from "./authorizer-output";
 import {
   type ApiIdentity,
   type GatewayRequest,
@@ -25,10 +25,10 @@ import {
   tokenAuthorizerEvent,
 } from "./events";
 import { type GatewayResponseType, renderGatewayResponse, type RenderedResponse } from "./gateway-responses";
-import { FunctionError, type LambdaRunner } from "./lambda-runner";
-import { PortInUseError } from "./ports";
-import { compileMethodTable, type MethodTable } from "./route-table";
-import type { AuthorizerDefinition, StackDefinition } from "./template";
+import { FunctionError, type LambdaRunner } from "../lambda/lambda-runner";
+import { PortInUseError } from "../ports";
+import { templateMethodResolver, type TemplateMethodResolver } from "./route-table";
+import type { AuthorizerDefinition, StackDefinition } from "../cloud-assembly/stack-definition";
 
 export interface LocalGatewayProps {
   readonly stack: StackDefinition;
@@ -68,12 +68,12 @@ type Outcome =
 export class LocalGateway {
   readonly stats: GatewayStats = { requests: 0, authorizerInvocations: 0, authorizerCacheHits: 0 };
   readonly cache = new AuthorizerCache();
-  private readonly routes: MethodTable;
+  private readonly routes: TemplateMethodResolver;
   private readonly server: http.Server;
   private url: string | undefined;
 
   constructor(private readonly props: LocalGatewayProps) {
-    this.routes = compileMethodTable(props.stack.methods);
+    this.routes = templateMethodResolver(props.stack.methods);
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         // Never a stack trace to the client: API Gateway answers its own 500.
@@ -169,7 +169,7 @@ export class LocalGateway {
         response: { status: statusCode, headers: { ...mockHeaders }, body: "" },
       };
     } else {
-      let authorized: { result: AuthorizerResult; latencyMs: number } | undefined;
+      let authorized: { result: ValidatedAuthorizerOutput; latencyMs: number } | undefined;
       let denied: Outcome | undefined;
       const authorizerId = match.method.authorizerLogicalId;
       if (authorizerId !== undefined) {
@@ -227,7 +227,12 @@ export class LocalGateway {
     api: ApiIdentity,
     request: GatewayRequest,
   ): Promise<
-    | { kind: "allow"; use: RequestLogLine["authorizer"]; result: AuthorizerResult; latencyMs: number }
+    | {
+        kind: "allow";
+        use: RequestLogLine["authorizer"];
+        result: ValidatedAuthorizerOutput;
+        latencyMs: number;
+      }
     | { kind: "deny"; use: RequestLogLine["authorizer"]; outcome: Outcome }
   > {
     const unauthorized: Outcome = { kind: "gateway", type: "UNAUTHORIZED", message: "Unauthorized" };
@@ -271,9 +276,9 @@ export class LocalGateway {
       }
       latencyMs = Date.now() - started;
       try {
-        result = parseAuthorizerResult(output);
+        result = validateAuthorizerOutput(output);
       } catch (err) {
-        if (!(err instanceof MalformedAuthorizerResultError)) throw err;
+        if (!(err instanceof MalformedAuthorizerOutputError)) throw err;
         return { kind: "deny", use, outcome: misconfigured };
       }
       this.cache.set(authorizer.logicalId, identity, result, authorizer.ttlSeconds);

@@ -1,10 +1,14 @@
-// The events API Gateway (REST API) sends to Lambda: TOKEN and REQUEST authorizer events, and the
-// proxy integration event (payload format 1.0). Shapes follow events captured on deployed APIs
-// (see /work/shared/aws-events: aws-lambda-go apigw-request.json, powertools apigw-rest/*.json).
+// The events the local API Gateway (REST API) sends to Lambda: authorizer and proxy integration events.
+//
+// TOKEN and REQUEST authorizer events, and the proxy integration event (payload format 1.0). Shapes
+// follow events captured on deployed APIs, as published by aws/aws-lambda-go
+// (events/testdata/apigw-request.json) and aws-powertools/powertools-lambda-typescript
+// (packages/parser/tests/events/apigw-rest/*.json); this repository keeps copies of them under
+// test/fixtures/aws-events/ (see SOURCES.md there).
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html
 
-import type { AuthorizerResult } from "./authorizer-result";
+import type { ValidatedAuthorizerOutput } from "./authorizer-output";
 
 /** One HTTP request as the gateway saw it, after route matching. */
 export interface GatewayRequest {
@@ -64,7 +68,7 @@ export function requestAuthorizerEvent(api: ApiIdentity, request: GatewayRequest
 export function proxyEvent(
   api: ApiIdentity,
   request: GatewayRequest,
-  authorizer: { readonly result: AuthorizerResult; readonly latencyMs: number } | undefined,
+  authorizer: { readonly result: ValidatedAuthorizerOutput; readonly latencyMs: number } | undefined,
 ): object {
   const textBody = request.body.length === 0 ? null : request.body.toString("utf8");
   const isText = textBody === null || Buffer.from(textBody, "utf8").equals(request.body);

@@ -1,7 +1,9 @@
-// IAM policy evaluation for the policy a Lambda authorizer returns: how API Gateway decides one
-// execute-api request with it (and, from its cache, every later request with the same identity).
-// The local gateway runs this; the unit tests (test/unit/iam-evaluator.test.ts) check it against
-// the examples of the IAM and API Gateway documentation, and the route-rules tests use it as judge.
+// IAM policy evaluation: how API Gateway decides an execute-api request with an authorizer's policy.
+//
+// One request with the policy a Lambda authorizer returns, and, from its cache, every later request
+// with the same identity. The local gateway runs this; the unit tests
+// (test/unit/iam-evaluator.test.ts) check it against the examples of the IAM and API Gateway
+// documentation, and the route-rules tests use it as judge.
 //
 // Semantics followed (IAM JSON policy reference):
 // - Statement: an array of statements, or a single statement object.
