@@ -7,6 +7,7 @@
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
+import { ENV } from "../../lambda/authorizer/contract";
 import { CognitoEmulator } from "./cognito/cognito-emulator";
 import { cognitoClient, seedCognito, type SeededCognito } from "./cognito/cognito-seed";
 import { LocalGateway, type RequestLogLine } from "./apigateway/gateway";
@@ -130,7 +131,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const pool = Object.values(fn.environment)
         .flatMap(referencedLogicalIds)
         .find((id) => poolIds.has(id));
-      if (pool !== undefined) environment["JWKS_URI"] = cognito.jwksUri(poolIds.get(pool) as string);
+      if (pool !== undefined) environment[ENV.jwksUri] = cognito.jwksUri(poolIds.get(pool) as string);
       runners.set(
         fn.logicalId,
         new LambdaRunner({
