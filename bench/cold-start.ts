@@ -8,11 +8,11 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { bundleAuthorizer, REPO_ROOT } from "../scripts/lib/bundle";
+import { bundleAuthorizer, REPO_ROOT } from "../tools/bundle";
 import { CALLERS, METHOD_ARNS, TEST_CLIENT_ID, TEST_USER_POOL_ID } from "./fixtures";
 import { median } from "./stats";
-import { accessClaims, generateTestKey, signToken } from "../test/helpers/issuer";
-import { JwksServer } from "../test/helpers/jwks-server";
+import { accessClaims, generateTestKey, signToken } from "../tools/issuer";
+import { JwksServer } from "../tools/jwks-server";
 
 export interface Bundle {
   readonly label: string;

@@ -7,8 +7,8 @@ import type { AuthorizerResult as APIGatewayAuthorizerResult } from "../../lambd
 import { createAuthorizer } from "../../lambda/authorizer/authorizer";
 import { loadConfig } from "../../lambda/authorizer/config";
 import { createTokenVerifier, type TokenVerifierOptions } from "../../lambda/authorizer/verify";
-import { generateTestKey, type TestKey, TEST_CLIENT_ID, TEST_USER_POOL_ID } from "./issuer";
-import { JwksServer } from "./jwks-server";
+import { generateTestKey, type TestKey, TEST_CLIENT_ID, TEST_USER_POOL_ID } from "../../tools/issuer";
+import { JwksServer } from "../../tools/jwks-server";
 
 export const API_PREFIX = "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/";
 

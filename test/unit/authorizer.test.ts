@@ -5,7 +5,7 @@ import {
   OTHER_CLIENT_ID,
   signToken,
   TEST_CLIENT_ID,
-} from "../helpers/issuer";
+} from "../../tools/issuer";
 import { API_PREFIX, Harness, methodArn, requestEvent, tokenEvent } from "../helpers/harness";
 
 describe("authorizer without route rules", () => {

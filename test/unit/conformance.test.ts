@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { Harness } from "../helpers/harness";
-import { accessClaims, signToken } from "../helpers/issuer";
+import { accessClaims, signToken } from "../../tools/issuer";
 
 const REPO_ROOT = path.resolve(__dirname, "../..");
 const EVENTS_DIR = path.resolve(REPO_ROOT, "../shared/aws-events");

@@ -5,7 +5,7 @@ import { build } from "esbuild";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export const REPO_ROOT = path.resolve(__dirname, "..");
 export const AUTHORIZER_ENTRY = path.join(REPO_ROOT, "lambda", "authorizer", "index.ts");
 
 /** Writes `<outDir>/index.mjs` and returns its path. */
