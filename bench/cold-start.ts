@@ -1,18 +1,17 @@
 // Cold start of the production bundle, in fresh child processes: import time (JWKS hydration over
 // loopback included, and reported on its own), the first request's latency after import, and the
 // minified bundle size. The bundle is the CDK app's own asset when `cdk.out` holds one from a real
-// synth; otherwise (a fresh clone) scripts/lib/bundle.ts builds the same esbuild ESM minified bundle.
+// synth, and always also tools/bundle.ts's fresh build with the same options (infra/lambda-bundle.ts).
 
 import { fork } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { build } from "esbuild";
-import { bundleAuthorizer, REPO_ROOT } from "../scripts/lib/bundle";
+import { bundleAuthorizer, compileScript, REPO_ROOT } from "../tools/bundle";
 import { CALLERS, METHOD_ARNS, TEST_CLIENT_ID, TEST_USER_POOL_ID } from "./fixtures";
 import { median } from "./stats";
-import { accessClaims, generateTestKey, signToken } from "../test/helpers/issuer";
-import { JwksServer } from "../test/helpers/jwks-server";
+import { accessClaims, generateTestKey, signToken } from "../tools/issuer";
+import { JwksServer } from "../tools/jwks-server";
 
 export interface Bundle {
   readonly label: string;
@@ -89,7 +88,7 @@ export async function bundles(): Promise<Bundle[]> {
   const list: Bundle[] = [];
   if (found !== undefined) list.push(found);
   list.push({
-    label: "scripts/lib/bundle.ts (fresh)",
+    label: "tools/bundle.ts (fresh)",
     file: fresh,
     bytes: statSync(fresh).size,
     env: {
@@ -102,18 +101,8 @@ export async function bundles(): Promise<Bundle[]> {
   return list;
 }
 
-async function childScript(): Promise<string> {
-  const outfile = path.join(OUT_DIR, "cold-child.mjs");
-  await build({
-    entryPoints: [path.join(REPO_ROOT, "bench", "cold-child.ts")],
-    outfile,
-    bundle: false,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    logLevel: "silent",
-  });
-  return outfile;
+function childScript(): Promise<string> {
+  return compileScript(path.join(REPO_ROOT, "bench", "cold-child.ts"), path.join(OUT_DIR, "cold-child.mjs"));
 }
 
 function runChild(script: string, bundle: Bundle, nodeOptions: readonly string[], env: NodeJS.ProcessEnv) {

@@ -10,7 +10,7 @@ import {
   TEST_CLIENT_ID,
   TEST_USER_POOL_ID,
   type TestKey,
-} from "../test/helpers/issuer";
+} from "../tools/issuer";
 
 export { TEST_CLIENT_ID, TEST_USER_POOL_ID };
 

@@ -4,7 +4,7 @@
 import { createPublicKey, type KeyObject, verify as cryptoVerify } from "node:crypto";
 import { CognitoJwtVerifier } from "aws-jwt-verify";
 import jsonwebtoken from "jsonwebtoken";
-import type { Jwk } from "../test/helpers/issuer";
+import type { Jwk } from "../tools/issuer";
 import type { TokenEvent } from "./fixtures";
 
 export type PeerHandler = (event: TokenEvent) => Promise<unknown>;

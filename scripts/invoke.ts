@@ -35,8 +35,8 @@ import {
   TEST_CLIENT_ID,
   TEST_USER_POOL_ID,
   type TestKey,
-} from "../test/helpers/issuer";
-import { bundleAuthorizer, REPO_ROOT } from "./lib/bundle";
+} from "../tools/issuer";
+import { bundleAuthorizer, REPO_ROOT } from "../tools/bundle";
 import { SAMPLE_CALLERS } from "./lib/sample-callers";
 import { readOutputsFile, signIn, type StackOutputs } from "./lib/sign-in";
 

@@ -18,6 +18,12 @@ export interface AuthorizerDeps {
   readonly routeRules: CompiledRouteRules | undefined;
   /** Verified tokens kept in memory; 0 disables the cache. @default 1000 */
   readonly verifiedTokenCacheSize?: number;
+  /**
+   * Current time in epoch milliseconds, for the verified-token cache's expiry. Pass the same clock as
+   * the verifier's (TokenVerifierOptions.clock) so that both agree on when a token has expired.
+   * @default Date.now
+   */
+  readonly clock?: () => number;
 }
 
 /** What API Gateway passes on to the backend in requestContext.authorizer (strings only). */
@@ -34,15 +40,16 @@ export type AuthorizerHandler = (event: unknown) => Promise<AuthorizerResult>;
 
 export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
   const { verifier, logger, routeRules } = deps;
+  const clock = deps.clock ?? Date.now;
   const cacheSize = deps.verifiedTokenCacheSize ?? 1000;
   const cache = cacheSize > 0 ? new VerifiedTokenCache<CognitoClaims>(cacheSize) : undefined;
   const allowAll = new Map<string, PolicyDocument>();
 
   async function verified(token: string): Promise<CognitoClaims> {
-    const hit = cache?.get(token, Date.now() / 1000);
+    const hit = cache?.get(token, clock() / 1000);
     if (hit !== undefined) return hit;
     const claims = await verifier.verify(token);
-    cache?.set(token, claims, Date.now() / 1000);
+    cache?.set(token, claims, clock() / 1000);
     return claims;
   }
 

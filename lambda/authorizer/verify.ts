@@ -57,6 +57,13 @@ export interface TokenVerifierOptions extends JwksFetcherOptions {
    * unknown `kid`. A failed refresh keeps the current keys and is retried 30 s later. @default 900
    */
   readonly jwksMaxAgeSeconds?: number;
+  /**
+   * Current time in epoch milliseconds, for the time checks made here (`exp`, `iat`); the same clock
+   * as the verified-token cache's (AuthorizerDeps.clock). aws-jwt-verify's own `exp` and `nbf` checks
+   * run first on the real time, so a clock that is not behind real time can only refuse more.
+   * @default Date.now
+   */
+  readonly clock?: () => number;
 }
 
 // A compact JWS in base64url without padding (RFC 7515 §7.1, RFC 7515 §2 "Base64url Encoding").
@@ -83,6 +90,7 @@ export function createTokenVerifier(
   options: TokenVerifierOptions = {},
 ): TokenVerifier & { readonly fetcher: JwksFetcher } {
   const clockSkewSeconds = options.clockSkewSeconds ?? 60;
+  const clock = options.clock ?? Date.now;
   const jwksMaxAgeMs = (options.jwksMaxAgeSeconds ?? 900) * 1000;
   const fetcher = new JwksFetcher(config.jwksUri, options);
   const jwksCache = new SimpleJwksCache({
@@ -100,7 +108,10 @@ export function createTokenVerifier(
         if (header.crit !== undefined) throw new TokenRejectedError("malformed_token", "crit header present");
         // The library checks exp only when present; a token that never expires is not acceptable.
         if (typeof payload.exp !== "number") throw new TokenRejectedError("missing_exp", "no exp claim");
-        if (typeof payload.iat === "number" && payload.iat > Date.now() / 1000 + clockSkewSeconds) {
+        const now = clock() / 1000;
+        // On the cache's clock, with the cache's rule (an entry is stale at exp): both agree on expiry.
+        if (payload.exp <= now) throw new TokenRejectedError("expired", "exp is not in the future");
+        if (typeof payload.iat === "number" && payload.iat > now + clockSkewSeconds) {
           throw new TokenRejectedError("issued_in_future", "iat is in the future beyond the clock skew");
         }
       },

@@ -1,7 +1,7 @@
 // The sample callers that `npm run invoke` mints tokens for: the same names, groups and scopes as
 // the local stack's users (reader, editor, admin), plus a caller with no groups or custom scopes.
 
-import type { Claims } from "../../test/helpers/issuer";
+import type { Claims } from "../../tools/issuer";
 
 export const SAMPLE_CALLERS: Record<string, Claims> = {
   reader: {

@@ -1,14 +1,15 @@
 // Builds a real authorizer for tests: a generated key served by a loopback JWKS server, the
-// production config loader, aws-jwt-verify through our fetcher, and Powertools Logger with its
-// output captured (so that tests can read the decision lines and check what they never contain).
+// production config loader, aws-jwt-verify through our fetcher, Powertools Logger with its output
+// captured (so that tests can read the decision lines and check what they never contain), and one
+// clock, shared by the verifier and the verified-token cache, that a test can move forward.
 
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { AuthorizerResult as APIGatewayAuthorizerResult } from "../../lambda/authorizer/policy";
 import { createAuthorizer } from "../../lambda/authorizer/authorizer";
 import { loadConfig } from "../../lambda/authorizer/config";
 import { createTokenVerifier, type TokenVerifierOptions } from "../../lambda/authorizer/verify";
-import { generateTestKey, type TestKey, TEST_CLIENT_ID, TEST_USER_POOL_ID } from "./issuer";
-import { JwksServer } from "./jwks-server";
+import { generateTestKey, type TestKey, TEST_CLIENT_ID, TEST_USER_POOL_ID } from "../../tools/issuer";
+import { JwksServer } from "../../tools/jwks-server";
 
 export const API_PREFIX = "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/";
 
@@ -68,10 +69,27 @@ export async function outcomeOf(invocation: Promise<APIGatewayAuthorizerResult>)
 
 export interface HarnessOptions {
   readonly env?: Record<string, string>;
-  readonly verifier?: TokenVerifierOptions;
+  /** The clock is the harness's own (Harness.clock), shared with the verified-token cache. */
+  readonly verifier?: Omit<TokenVerifierOptions, "clock">;
   readonly verifiedTokenCacheSize?: number;
   readonly keys?: TestKey[];
   readonly hydrate?: boolean;
+}
+
+/**
+ * Real time plus an offset that only grows: `advance` moves it forward, as time passing would. Never
+ * behind real time, so aws-jwt-verify's own checks (on real time) never accept what this clock refuses.
+ */
+export class TestClock {
+  private offsetMs = 0;
+
+  /** Epoch milliseconds: pass as the `clock` of the verifier and of the authorizer. */
+  readonly now = (): number => Date.now() + this.offsetMs;
+
+  advance(ms: number): void {
+    if (!(ms >= 0)) throw new Error(`TestClock only moves forward, not by ${ms} ms`);
+    this.offsetMs += ms;
+  }
 }
 
 /** Log lines written by Powertools Logger, captured from stdout/stderr. */
@@ -124,6 +142,7 @@ export class Harness {
   private constructor(
     readonly key: TestKey,
     readonly server: JwksServer,
+    readonly clock: TestClock,
     readonly verifier: ReturnType<typeof createTokenVerifier>,
     readonly handler: (event: unknown) => Promise<APIGatewayAuthorizerResult>,
   ) {}
@@ -137,18 +156,25 @@ export class Harness {
       JWKS_URI: server.url,
       ...options.env,
     });
-    const verifier = createTokenVerifier(config, { timeoutMs: 500, coolDownMs: 0, ...options.verifier });
+    const clock = new TestClock();
+    const verifier = createTokenVerifier(config, {
+      timeoutMs: 500,
+      coolDownMs: 0,
+      ...options.verifier,
+      clock: clock.now,
+    });
     if (options.hydrate !== false) await verifier.hydrate();
     const logger = new Logger({ serviceName: "cognito-jwt-authorizer-test", logLevel: "INFO" });
     const handler = createAuthorizer({
       verifier,
       logger,
       routeRules: config.routeRules,
+      clock: clock.now,
       ...(options.verifiedTokenCacheSize === undefined
         ? {}
         : { verifiedTokenCacheSize: options.verifiedTokenCacheSize }),
     });
-    return new Harness(keys[0] as TestKey, server, verifier, handler);
+    return new Harness(keys[0] as TestKey, server, clock, verifier, handler);
   }
 
   /** Run the handler and classify what API Gateway would do with the result. */

@@ -20,7 +20,7 @@ import {
   signToken,
   TEST_USER_POOL_ID,
   type TestKey,
-} from "../helpers/issuer";
+} from "../../tools/issuer";
 
 export interface HostileContext {
   /** The pool's key: the one the authorizer's JWKS serves. */

@@ -3,8 +3,8 @@
 
 import { REASONS } from "../../lambda/authorizer/errors";
 import { Harness, tokenEvent } from "../helpers/harness";
-import { accessClaims, generateTestKey, nowSeconds, signToken } from "../helpers/issuer";
-import { JwksServer } from "../helpers/jwks-server";
+import { accessClaims, generateTestKey, nowSeconds, signToken } from "../../tools/issuer";
+import { JwksServer } from "../../tools/jwks-server";
 import { HOSTILE_CASES, type HostileContext } from "./cases";
 
 describe("hostile inputs", () => {

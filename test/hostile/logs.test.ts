@@ -5,8 +5,8 @@
 import { REASONS } from "../../lambda/authorizer/errors";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Harness, LogCapture, requestEvent, tokenEvent } from "../helpers/harness";
-import { accessClaims, generateTestKey, signToken } from "../helpers/issuer";
-import { JwksServer } from "../helpers/jwks-server";
+import { accessClaims, generateTestKey, signToken } from "../../tools/issuer";
+import { JwksServer } from "../../tools/jwks-server";
 import { HOSTILE_CASES, type HostileContext } from "./cases";
 
 /** Strings too short to be a credential could match by chance (e.g. "Bearer", a path). */

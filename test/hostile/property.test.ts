@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import { MAX_AUTHORIZATION_HEADER_LENGTH } from "../../lambda/authorizer/bearer-token";
 import { API_PREFIX, Harness, methodArn, requestEvent, tokenEvent } from "../helpers/harness";
-import { accessClaims, b64url, generateTestKey, signToken } from "../helpers/issuer";
+import { accessClaims, b64url, generateTestKey, signToken } from "../../tools/issuer";
 
 const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 

@@ -12,7 +12,7 @@ import { SAMPLE_STACK_ID } from "../../infra/sample-stack";
 
 const CDK_JSON_CONTEXT = JSON.parse(readFileSync(join(__dirname, "..", "..", "cdk.json"), "utf8")).context;
 
-/** Bundling and CloudFormation's schema check are skipped: synth.test.ts runs the full `cdk synth`. */
+/** No bundling, no CloudFormation schema check: test/integration/synth.test.ts runs the full `cdk synth`. */
 function appWith(context: Record<string, unknown>): App {
   return new App({
     context: { ...CDK_JSON_CONTEXT, "aws:cdk:bundling-stacks": [], ...context },

@@ -1,5 +1,5 @@
 // Fine-grained assertions on the sample stack's template (bundling skipped: these are about the
-// template, test/infra/synth.test.ts bundles for real). Each test names the behaviour it protects.
+// template, test/integration/synth.test.ts bundles for real). Each test names the behaviour it protects.
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

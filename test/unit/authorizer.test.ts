@@ -5,7 +5,7 @@ import {
   OTHER_CLIENT_ID,
   signToken,
   TEST_CLIENT_ID,
-} from "../helpers/issuer";
+} from "../../tools/issuer";
 import { API_PREFIX, Harness, methodArn, requestEvent, tokenEvent } from "../helpers/harness";
 
 describe("authorizer without route rules", () => {
@@ -157,28 +157,52 @@ describe("verified-token cache", () => {
   it("serves a repeated token without verifying again, until the token's exp", async () => {
     const h = await Harness.start();
     try {
-      const token = signToken(h.key, accessClaims({ exp: Math.floor(Date.now() / 1000) + 2 }));
+      const token = signToken(h.key, accessClaims({ exp: Math.floor(h.clock.now() / 1000) + 2 }));
       const verify = jest.spyOn(h.verifier, "verify");
       expect((await h.run(tokenEvent(`Bearer ${token}`))).kind).toBe("policy");
       expect((await h.run(tokenEvent(`Bearer ${token}`, "POST", "/items"))).kind).toBe("policy");
       expect(verify).toHaveBeenCalledTimes(1);
-      // Past exp, the cached entry is not used: the library sees the token again and refuses it.
-      await new Promise((r) => setTimeout(r, 3100));
+      // Past exp on the clock the cache and the verifier share, the cached entry is not used: the
+      // token is verified again and refused as expired.
+      h.clock.advance(3100);
       expect((await h.run(tokenEvent(`Bearer ${token}`))).kind).toBe("unauthorized");
       expect(verify).toHaveBeenCalledTimes(2);
+      expect(h.logs.decisions()).toEqual([expect.objectContaining({ reason: "expired" })]);
     } finally {
       await h.close();
     }
   });
 
-  it("never caches a failure as a success", async () => {
+  it("never lets a cached success vouch for the same claims under another signature, nor caches a failure", async () => {
     const h = await Harness.start();
     try {
-      const other = generateTestKey(h.key.kid); // same kid, different key: bad signature
-      const forged = signToken(other, accessClaims());
+      // Arrange: a valid token, and the same header and payload signed by another key with the same
+      // kid. A cache keyed on anything less than the whole token (claims, jti, header.payload) would
+      // answer the forgery from the valid token's entry.
+      const claims = accessClaims();
+      const valid = signToken(h.key, claims);
+      const forged = signToken(generateTestKey(h.key.kid), claims);
+      const signingInput = (token: string) => token.slice(0, token.lastIndexOf("."));
+      expect(signingInput(forged)).toBe(signingInput(valid));
+      expect(forged).not.toBe(valid);
+      const verify = jest.spyOn(h.verifier, "verify");
+
+      // Act and assert: the valid token is verified once, then served from the cache...
+      expect((await h.run(tokenEvent(`Bearer ${valid}`))).kind).toBe("policy");
+      expect((await h.run(tokenEvent(`Bearer ${valid}`))).kind).toBe("policy");
+      expect(verify).toHaveBeenCalledTimes(1);
+
+      // ...the forgery is not: it goes to the verifier and is refused for its signature...
       expect((await h.run(tokenEvent(`Bearer ${forged}`))).kind).toBe("unauthorized");
+      expect(verify).toHaveBeenCalledTimes(2);
+      expect(verify).toHaveBeenLastCalledWith(forged);
+      expect(h.logs.decisions()).toEqual([expect.objectContaining({ reason: "bad_signature" })]);
+
+      // ...every time (the failure was not cached), while the valid token is still a cache hit.
       expect((await h.run(tokenEvent(`Bearer ${forged}`))).kind).toBe("unauthorized");
-      expect(h.logs.decisions()[0]).toMatchObject({ reason: "bad_signature" });
+      expect(verify).toHaveBeenCalledTimes(3);
+      expect((await h.run(tokenEvent(`Bearer ${valid}`))).kind).toBe("policy");
+      expect(verify).toHaveBeenCalledTimes(3);
     } finally {
       await h.close();
     }

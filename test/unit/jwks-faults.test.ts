@@ -3,8 +3,8 @@
 // rotation, and cannot be made to hammer the endpoint or lock out valid callers with unknown kids.
 
 import { Harness, type Outcome, outcomeOf, tokenEvent } from "../helpers/harness";
-import { accessClaims, generateTestKey, signToken } from "../helpers/issuer";
-import type { JwksMode } from "../helpers/jwks-server";
+import { accessClaims, generateTestKey, signToken } from "../../tools/issuer";
+import type { JwksMode } from "../../tools/jwks-server";
 
 type Fault = "down" | Exclude<JwksMode, "ok">;
 const FAULTS: readonly Fault[] = ["down", "hang", "500", "garbage", "empty", "html"];

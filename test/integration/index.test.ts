@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { bundleAuthorizer } from "../../scripts/lib/bundle";
+import { bundleAuthorizer } from "../../tools/bundle";
 import { methodArn } from "../helpers/harness";
 import {
   accessClaims,
@@ -16,8 +16,8 @@ import {
   signToken,
   TEST_CLIENT_ID,
   TEST_USER_POOL_ID,
-} from "../helpers/issuer";
-import { JwksServer } from "../helpers/jwks-server";
+} from "../../tools/issuer";
+import { JwksServer } from "../../tools/jwks-server";
 
 const run = promisify(execFile);
 

@@ -1,6 +1,4 @@
-// A throwaway Cognito-like issuer for tests and `npm run invoke`: a generated RSA key, real RS256
-// signatures, Cognito-shaped claims. Nothing here mocks aws-jwt-verify: tokens are verified by it
-// against a JWKS served over loopback (jwks-server.ts).
+// Dev tooling: a throwaway Cognito-like issuer (generated RSA key, real RS256, Cognito-shaped claims).
 
 import { createPrivateKey, generateKeyPairSync, type KeyObject, randomUUID, sign } from "node:crypto";
 
@@ -19,6 +17,10 @@ export interface Jwk {
   use: string;
 }
 
+/**
+ * A generated signing key. Its tokens are verified by the real aws-jwt-verify, never a mock, against
+ * a JWKS served over loopback (jwks-server.ts).
+ */
 export interface TestKey {
   readonly kid: string;
   readonly privateKey: KeyObject;

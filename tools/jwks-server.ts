@@ -1,5 +1,4 @@
-// A real HTTP server on loopback that serves a JWKS, and can misbehave on demand: answer 500,
-// garbage, an empty key set, hang, or be down. Counts the requests it receives.
+// Dev tooling: a real loopback HTTP server that serves a JWKS, and misbehaves on demand.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -7,6 +6,7 @@ import type { Jwk } from "./issuer";
 
 export type JwksMode = "ok" | "500" | "garbage" | "empty" | "hang" | "html";
 
+/** Answers 500, garbage, HTML, an empty key set, hangs or is down on demand; counts its requests. */
 export class JwksServer {
   mode: JwksMode = "ok";
   keys: Jwk[];
