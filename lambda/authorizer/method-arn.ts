@@ -21,7 +21,7 @@ export interface MethodArn {
 // Partition, region, account and API id are constrained so that the prefix can never contain a glob
 // character: a `*` or `?` smuggled into them would widen every statement we emit.
 const METHOD_ARN =
-  /^(arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):execute-api:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):([a-z0-9]{1,64})\/([A-Za-z0-9_-]{1,128}|\*)\/)(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)\/([\x21-\x7e]*)$/;
+  /^(?<prefix>arn:(?:aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):execute-api:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:(?<apiId>[a-z0-9]{1,64})\/(?<stage>[A-Za-z0-9_-]{1,128}|\*)\/)(?<method>GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)\/(?<path>[\x21-\x7e]*)$/;
 
 /**
  * Parse the methodArn of a TOKEN or REQUEST event. Anything that is not exactly an execute-api
@@ -31,18 +31,9 @@ export function parseMethodArn(methodArn: unknown): MethodArn {
   if (typeof methodArn !== "string" || methodArn.length > 2048) {
     throw new MalformedMethodArnError("methodArn is not a string of sensible length");
   }
-  const match = METHOD_ARN.exec(methodArn);
-  if (!match) throw new MalformedMethodArnError("methodArn is not an execute-api method ARN");
-  const [, resourcePrefix, , , , apiId, stage, method, path] = match as unknown as [
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
-  return { resourcePrefix, apiId, stage, method, path: `/${path}` };
+  const parts = METHOD_ARN.exec(methodArn)?.groups as
+    { prefix: string; apiId: string; stage: string; method: string; path: string } | undefined;
+  if (!parts) throw new MalformedMethodArnError("methodArn is not an execute-api method ARN");
+  const { prefix, apiId, stage, method, path } = parts;
+  return { resourcePrefix: prefix, apiId, stage, method, path: `/${path}` };
 }
