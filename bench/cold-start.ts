@@ -7,6 +7,7 @@ import { fork } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { ENV } from "../lambda/authorizer/contract";
 import { bundleAuthorizer, compileScript, REPO_ROOT } from "../tools/bundle";
 import { CALLERS, METHOD_ARNS, TEST_CLIENT_ID, TEST_USER_POOL_ID } from "./fixtures";
 import { median } from "./stats";
@@ -92,7 +93,7 @@ export async function bundles(): Promise<Bundle[]> {
     file: fresh,
     bytes: statSync(fresh).size,
     env: {
-      ROUTE_RULES: rules,
+      [ENV.routeRules]: rules,
       POWERTOOLS_SERVICE_NAME: "cognito-jwt-authorizer",
       POWERTOOLS_LOG_LEVEL: "INFO",
     },
@@ -135,9 +136,9 @@ export async function measureColdStart(
     methodArn: METHOD_ARNS[2],
   };
   const env = {
-    USER_POOL_ID: TEST_USER_POOL_ID,
-    CLIENT_ID: TEST_CLIENT_ID,
-    JWKS_URI: server.url,
+    [ENV.userPoolId]: TEST_USER_POOL_ID,
+    [ENV.clientId]: TEST_CLIENT_ID,
+    [ENV.jwksUri]: server.url,
     BENCH_EVENT: JSON.stringify(event),
   };
   const configs = list.flatMap((bundle) => {

@@ -10,6 +10,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { createAuthorizer } from "../lambda/authorizer/authorizer";
 import { loadConfig } from "../lambda/authorizer/config";
+import { ENV } from "../lambda/authorizer/contract";
 import { createTokenVerifier } from "../lambda/authorizer/verify";
 import { TEST_ISSUER } from "../tools/issuer";
 import { JwksServer } from "../tools/jwks-server";
@@ -63,11 +64,15 @@ async function setUp(tokenCount: number): Promise<{ rows: Row[]; jwksRequests: (
   const fx = makeFixtures(tokenCount);
   const jwks = { keys: [fx.key.jwk] };
   const server = await JwksServer.start(jwks.keys);
-  const env = { USER_POOL_ID: TEST_USER_POOL_ID, CLIENT_ID: TEST_CLIENT_ID, JWKS_URI: server.url };
+  const env = {
+    [ENV.userPoolId]: TEST_USER_POOL_ID,
+    [ENV.clientId]: TEST_CLIENT_ID,
+    [ENV.jwksUri]: server.url,
+  };
   const logger = new Logger({ serviceName: "cognito-jwt-authorizer" });
 
   const plainConfig = loadConfig(env);
-  const rulesConfig = loadConfig({ ...env, ROUTE_RULES: JSON.stringify(ROUTE_RULES_20) });
+  const rulesConfig = loadConfig({ ...env, [ENV.routeRules]: JSON.stringify(ROUTE_RULES_20) });
   const hydrated = async (): Promise<ReturnType<typeof createTokenVerifier>> => {
     const v = createTokenVerifier(plainConfig);
     await v.hydrate();

@@ -23,6 +23,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { evaluatePolicy } from "../infra/local/apigateway/iam-policy";
+import { ENV } from "../lambda/authorizer/contract";
 import {
   accessClaims,
   type Claims,
@@ -100,11 +101,11 @@ async function throwawaySetup(): Promise<{ mint: Minter; close: () => void }> {
   );
   await new Promise<void>((resolve) => jwks.listen(0, "127.0.0.1", resolve));
   const { port } = jwks.address() as AddressInfo;
-  process.env.USER_POOL_ID = TEST_USER_POOL_ID;
-  process.env.CLIENT_ID = TEST_CLIENT_ID;
-  process.env.TOKEN_USE = "access";
-  process.env.JWKS_URI = `http://127.0.0.1:${port}/${TEST_USER_POOL_ID}/.well-known/jwks.json`;
-  process.env.ROUTE_RULES ??= readFileSync(path.join(REPO_ROOT, "events", "route-rules.json"), "utf8");
+  process.env[ENV.userPoolId] = TEST_USER_POOL_ID;
+  process.env[ENV.clientId] = TEST_CLIENT_ID;
+  process.env[ENV.tokenUse] = "access";
+  process.env[ENV.jwksUri] = `http://127.0.0.1:${port}/${TEST_USER_POOL_ID}/.well-known/jwks.json`;
+  process.env[ENV.routeRules] ??= readFileSync(path.join(REPO_ROOT, "events", "route-rules.json"), "utf8");
   return { mint: (caller, variant) => mint(key, caller, variant), close: () => jwks.close() };
 }
 
@@ -115,11 +116,11 @@ function localSetup(outputsFile: string, cdkOut: string): { mint: Minter; close:
   if (endpoint === undefined)
     throw new Error(`${outputsFile} has no CognitoEndpoint: --local needs \`npm start\``);
   const environment = authorizerEnvironment(path.join(cdkOut, `${outputs.stackName}.template.json`));
-  process.env.USER_POOL_ID = outputs.values["UserPoolId"];
-  process.env.CLIENT_ID = outputs.values["UserPoolClientId"];
-  process.env.TOKEN_USE = environment["TOKEN_USE"] ?? "access";
-  process.env.JWKS_URI = `${endpoint}/${outputs.values["UserPoolId"]}/.well-known/jwks.json`;
-  process.env.ROUTE_RULES ??= environment["ROUTE_RULES"];
+  process.env[ENV.userPoolId] = outputs.values["UserPoolId"];
+  process.env[ENV.clientId] = outputs.values["UserPoolClientId"];
+  process.env[ENV.tokenUse] = environment[ENV.tokenUse] ?? "access";
+  process.env[ENV.jwksUri] = `${endpoint}/${outputs.values["UserPoolId"]}/.well-known/jwks.json`;
+  process.env[ENV.routeRules] ??= environment[ENV.routeRules];
   return {
     mint: (caller, variant) => {
       if (variant !== undefined && variant !== "id") {
@@ -143,7 +144,7 @@ function authorizerEnvironment(templateFile: string): Record<string, string> {
     const variables = (
       resource.Properties?.["Environment"] as { Variables?: Record<string, unknown> } | undefined
     )?.Variables;
-    if (resource.Type === "AWS::Lambda::Function" && typeof variables?.["ROUTE_RULES"] === "string") {
+    if (resource.Type === "AWS::Lambda::Function" && typeof variables?.[ENV.routeRules] === "string") {
       return Object.fromEntries(Object.entries(variables).filter(([, v]) => typeof v === "string")) as Record<
         string,
         string
