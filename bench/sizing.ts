@@ -12,7 +12,7 @@
 
 /**
  * On-demand prices from https://aws.amazon.com/lambda/pricing/ for Arm (arm64) in US East
- * (N. Virginia), first duration tier (up to 7.5 billion GB-seconds a month), as of 2026-11-22:
+ * (N. Virginia), first duration tier (up to 7.5 billion GB-seconds a month):
  * Duration $0.0000133334 per GB-second; Requests $0.20 per 1M requests. Prices change: check the page.
  * API Gateway's own charges (https://aws.amazon.com/api-gateway/pricing/) are not modelled here.
  */
@@ -20,7 +20,7 @@ export const PRICES = {
   perGbSecondUsd: 0.0000133334,
   perMillionRequestsUsd: 0.2,
   source:
-    "https://aws.amazon.com/lambda/pricing/ (Arm, US East (N. Virginia), first duration tier), as of 2026-11-22",
+    "https://aws.amazon.com/lambda/pricing/ (Arm, US East (N. Virginia), first duration tier; prices change, check the page)",
 } as const;
 
 export const FULL_VCPU_MB = 1769;

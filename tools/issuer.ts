@@ -6,6 +6,7 @@ export const TEST_REGION = "us-east-1";
 export const TEST_USER_POOL_ID = "us-east-1_TestPool1";
 export const TEST_CLIENT_ID = "testclient0000000000000001";
 export const OTHER_CLIENT_ID = "otherclient000000000000002";
+// Spelled out, not built with the contract's cognitoIssuer: the tests' oracle stays independent of it.
 export const TEST_ISSUER = `https://cognito-idp.${TEST_REGION}.amazonaws.com/${TEST_USER_POOL_ID}`;
 
 export interface Jwk {

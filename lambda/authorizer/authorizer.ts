@@ -20,7 +20,9 @@ export interface AuthorizerDeps {
   readonly verifiedTokenCacheSize?: number;
   /**
    * Current time in epoch milliseconds, for the verified-token cache's expiry. Pass the same clock as
-   * the verifier's (TokenVerifierOptions.clock) so that both agree on when a token has expired.
+   * the verifier's (TokenVerifierOptions.clock) so that both agree on when a token has expired. It
+   * can only move time forward: the cache uses the later of this clock and real time, so a clock
+   * that lags never keeps a token past its `exp`.
    * @default Date.now
    */
   readonly clock?: () => number;
@@ -40,7 +42,8 @@ export type AuthorizerHandler = (event: unknown) => Promise<AuthorizerResult>;
 
 export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
   const { verifier, logger, routeRules } = deps;
-  const clock = deps.clock ?? Date.now;
+  const injected = deps.clock ?? Date.now;
+  const clock = (): number => Math.max(injected(), Date.now());
   const cacheSize = deps.verifiedTokenCacheSize ?? 1000;
   const cache = cacheSize > 0 ? new VerifiedTokenCache<CognitoClaims>(cacheSize) : undefined;
   const allowAll = new Map<string, PolicyDocument>();

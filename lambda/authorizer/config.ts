@@ -7,7 +7,7 @@
 // | CLIENT_ID    | allowed app client ids, comma separated                        | required |
 // | TOKEN_USE    | access or id                                                   | access   |
 // | JWKS_URI     | fetch the pool's keys here instead of Cognito (http: loopback) | unset    |
-// | ROUTE_RULES  | per-route rules, JSON (see route-rules.ts)                     | unset    |
+// | ROUTE_RULES  | per-route rules, JSON (route-rule-validation.ts, README)       | unset    |
 
 import {
   cognitoJwksUri,

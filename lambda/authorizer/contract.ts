@@ -14,7 +14,9 @@ export const ENV = {
 
 // Cognito's user pool id format: <region>_<id>. The region part is what the issuer and the JWKS
 // URL are built from. https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html
-const USER_POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d)_[0-9A-Za-z]{1,55}$/;
+/** An AWS region name (`us-east-1`, `us-gov-west-1`), as regular-expression source. */
+export const REGION_PATTERN = "[a-z]{2}(?:-[a-z]+)+-\\d";
+const USER_POOL_ID = new RegExp(`^(${REGION_PATTERN})_[0-9A-Za-z]{1,55}$`);
 // App client ids: letters and digits. Cognito's API allows `[\w+]+` (1-128); the ids it issues are
 // 26 lowercase alphanumerics, and emulators use other lengths.
 // https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html

@@ -5,6 +5,7 @@
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/arn-format-reference.html
 
+import { REGION_PATTERN } from "./contract";
 import { MalformedMethodArnError } from "./errors";
 
 /** A parsed `methodArn`: `arn:{partition}:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}/{path}`. */
@@ -20,8 +21,11 @@ export interface MethodArn {
 
 // Partition, region, account and API id are constrained so that the prefix can never contain a glob
 // character: a `*` or `?` smuggled into them would widen every statement we emit.
-const METHOD_ARN =
-  /^(?<prefix>arn:(?:aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):execute-api:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:(?<apiId>[a-z0-9]{1,64})\/(?<stage>[A-Za-z0-9_-]{1,128}|\*)\/)(?<method>GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)\/(?<path>[\x21-\x7e]*)$/;
+const PARTITION = "aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc";
+const METHOD_ARN = new RegExp(
+  `^(?<prefix>arn:(?:${PARTITION}):execute-api:${REGION_PATTERN}:\\d{12}:(?<apiId>[a-z0-9]{1,64})/` +
+    `(?<stage>[A-Za-z0-9_-]{1,128}|\\*)/)(?<method>GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)/(?<path>[\\x21-\\x7e]*)$`,
+);
 
 /**
  * Parse the methodArn of a TOKEN or REQUEST event. Anything that is not exactly an execute-api

@@ -59,8 +59,9 @@ export interface TokenVerifierOptions extends JwksFetcherOptions {
   readonly jwksMaxAgeSeconds?: number;
   /**
    * Current time in epoch milliseconds, for the time checks made here (`exp`, `iat`); the same clock
-   * as the verified-token cache's (AuthorizerDeps.clock). aws-jwt-verify's own `exp` and `nbf` checks
-   * run first on the real time, so a clock that is not behind real time can only refuse more.
+   * as the verified-token cache's (AuthorizerDeps.clock). It can only make the checks stricter:
+   * `exp` is checked at the later of this clock and real time, `iat` at the earlier, and
+   * aws-jwt-verify's own `exp` and `nbf` checks run first on real time.
    * @default Date.now
    */
   readonly clock?: () => number;
@@ -108,10 +109,13 @@ export function createTokenVerifier(
         if (header.crit !== undefined) throw new TokenRejectedError("malformed_token", "crit header present");
         // The library checks exp only when present; a token that never expires is not acceptable.
         if (typeof payload.exp !== "number") throw new TokenRejectedError("missing_exp", "no exp claim");
-        const now = clock() / 1000;
+        const injected = clock();
         // On the cache's clock, with the cache's rule (an entry is stale at exp): both agree on expiry.
-        if (payload.exp <= now) throw new TokenRejectedError("expired", "exp is not in the future");
-        if (typeof payload.iat === "number" && payload.iat > now + clockSkewSeconds) {
+        if (payload.exp <= Math.max(injected, Date.now()) / 1000) {
+          throw new TokenRejectedError("expired", "exp is not in the future");
+        }
+        const earliestNow = Math.min(injected, Date.now()) / 1000;
+        if (typeof payload.iat === "number" && payload.iat > earliestNow + clockSkewSeconds) {
           throw new TokenRejectedError("issued_in_future", "iat is in the future beyond the clock skew");
         }
       },

@@ -9,6 +9,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import type { TokenUse } from "../../lambda/authorizer/contract";
 import { SAMPLE_USERS } from "../../infra/local/cognito/sample-users";
 
 export interface StackOutputs {
@@ -40,7 +41,7 @@ export function readOutputsFile(file: string): StackOutputs {
 export async function signIn(
   outputs: StackOutputs,
   user: string,
-  kind: "access" | "id" = "access",
+  kind: TokenUse = "access",
 ): Promise<string> {
   const sample = SAMPLE_USERS.find((u) => u.name === user || u.email === user);
   const username = sample?.email ?? user;

@@ -77,8 +77,8 @@ export interface HarnessOptions {
 }
 
 /**
- * Real time plus an offset that only grows: `advance` moves it forward, as time passing would. Never
- * behind real time, so aws-jwt-verify's own checks (on real time) never accept what this clock refuses.
+ * Real time plus an offset that only grows: `advance` moves it forward, as time passing would. (The
+ * authorizer and the verifier only ever let an injected clock move time forward from real time.)
  */
 export class TestClock {
   private offsetMs = 0;

@@ -6,7 +6,8 @@ import {
   signToken,
   TEST_CLIENT_ID,
 } from "../../tools/issuer";
-import { API_PREFIX, Harness, methodArn, requestEvent, tokenEvent } from "../helpers/harness";
+import { createAuthorizer } from "../../lambda/authorizer/authorizer";
+import { API_PREFIX, Harness, methodArn, outcomeOf, requestEvent, tokenEvent } from "../helpers/harness";
 
 describe("authorizer without route rules", () => {
   let h: Harness;
@@ -169,6 +170,31 @@ describe("verified-token cache", () => {
       expect(verify).toHaveBeenCalledTimes(2);
       expect(h.logs.decisions()).toEqual([expect.objectContaining({ reason: "expired" })]);
     } finally {
+      await h.close();
+    }
+  });
+
+  it("an injected clock that lags real time never keeps a token past its exp", async () => {
+    const h = await Harness.start();
+    const dateNow = jest.spyOn(Date, "now");
+    try {
+      const start = Date.now();
+      const token = signToken(h.key, accessClaims({ exp: Math.floor(start / 1000) + 60 }));
+      const verify = jest.spyOn(h.verifier, "verify");
+      const quiet = { info: (): void => undefined, warn: (): void => undefined };
+      const lagging = createAuthorizer({
+        verifier: h.verifier,
+        logger: quiet,
+        routeRules: undefined,
+        clock: () => start - 3_600_000,
+      });
+      expect((await outcomeOf(lagging(tokenEvent(`Bearer ${token}`)))).kind).toBe("policy");
+      // Real time passes the token's exp; the injected clock still says an hour earlier.
+      dateNow.mockReturnValue(start + 120_000);
+      expect((await outcomeOf(lagging(tokenEvent(`Bearer ${token}`)))).kind).toBe("unauthorized");
+      expect(verify).toHaveBeenCalledTimes(2);
+    } finally {
+      dateNow.mockRestore();
       await h.close();
     }
   });

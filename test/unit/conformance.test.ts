@@ -72,7 +72,7 @@ function withAuthorization(event: Json, value: string): Json {
   return copy;
 }
 
-/** `arn:{partition}:execute-api:{region}:{account}:{apiId}/{stage}/` read independently of policy.ts. */
+/** `arn:{partition}:execute-api:{region}:{account}:{apiId}/{stage}/` read independently of method-arn.ts. */
 function stagePrefix(methodArn: string): { prefix: string; account: string; apiId: string; stage: string } {
   const [arn, partition, service, region, account, rest] = methodArn.split(":") as [
     string,
