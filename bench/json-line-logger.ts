@@ -11,6 +11,9 @@ export class JsonLineLogger {
     private readonly write: (line: string) => void = (line) => void process.stdout.write(line),
   ) {}
 
+  /** At this logger's level (INFO), as at Powertools' default: nothing is written. */
+  debug(): void {}
+
   info(message: string, fields: Fields): void {
     this.line("INFO", message, fields);
   }

@@ -58,7 +58,7 @@ interface Row {
   readonly count: number;
 }
 
-const noopLogger = { info: (): void => undefined, warn: (): void => undefined };
+const noopLogger = { debug: (): void => undefined, info: (): void => undefined, warn: (): void => undefined };
 
 async function setUp(tokenCount: number): Promise<{ rows: Row[]; jwksRequests: () => number }> {
   const fx = makeFixtures(tokenCount);
@@ -87,6 +87,11 @@ async function setUp(tokenCount: number): Promise<{ rows: Row[]; jwksRequests: (
   const verifiers = [vPlain, vRepeat, vRules, vNoLog, vNoCache];
 
   const ours = createAuthorizer({ verifier: vPlain, logger, routeRules: undefined });
+  // The previous design: a Powertools line for every Allow too (now: POWERTOOLS_LOG_LEVEL=DEBUG).
+  const debugLogger = new Logger({ serviceName: "cognito-jwt-authorizer", logLevel: "DEBUG" });
+  const vDebug = await hydrated();
+  const oursDebug = createAuthorizer({ verifier: vDebug, logger: debugLogger, routeRules: undefined });
+  verifiers.push(vDebug);
   const oursRepeat = createAuthorizer({ verifier: vRepeat, logger, routeRules: undefined });
   const oursRules = createAuthorizer({ verifier: vRules, logger, routeRules: rulesConfig.routeRules });
   const oursNoLog = createAuthorizer({ verifier: vNoLog, logger: noopLogger, routeRules: undefined });
@@ -172,6 +177,13 @@ async function setUp(tokenCount: number): Promise<{ rows: Row[]; jwksRequests: (
       label: "ours, no-op logger",
       group: "breakdown",
       async: (i) => oursNoLog(ev(i)),
+      count: n,
+    },
+    {
+      id: "ours-debug",
+      label: "ours at log level DEBUG (a line per Allow)",
+      group: "breakdown",
+      async: (i) => oursDebug(ev(i)),
       count: n,
     },
     {

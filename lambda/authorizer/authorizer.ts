@@ -1,4 +1,5 @@
-// The decision: event → 401 (throw Error("Unauthorized")), Deny (403) or Allow, with one JSON log line.
+// The decision: event → 401 (throw Error("Unauthorized")), Deny (403) or Allow, with one JSON log line
+// for every decision that is not an Allow (and for Allows too at log level DEBUG).
 // This is the one place where errors are mapped to what API Gateway sees. Nothing but
 // `Error("Unauthorized")` ever leaves the handler: any other throw would be a 500.
 
@@ -13,7 +14,7 @@ import type { CognitoClaims, TokenVerifier } from "./verify";
 
 export interface AuthorizerDeps {
   readonly verifier: Pick<TokenVerifier, "verify">;
-  readonly logger: Pick<Logger, "info" | "warn">;
+  readonly logger: Pick<Logger, "debug" | "info" | "warn">;
   /** undefined: every valid token may call every route of the stage. */
   readonly routeRules: CompiledRouteRules | undefined;
   /** Verified tokens kept in memory; 0 disables the cache. @default 1000 */
@@ -134,7 +135,11 @@ function splitScopes(scope: string): string[] {
   return scope.split(" ").filter((s) => s !== "");
 }
 
-// One line per decision. Never the token, its signature or the Authorization header: the reason
+// One line per decision: WARN for a 401, INFO for a Deny, DEBUG for an Allow. At the default level
+// (INFO) an Allow writes nothing: the line cost more than the signature check (README, Performance),
+// and API Gateway's access log already records every request with its principal and the
+// authorizer's status (infra/constructs/protected-rest-api.ts). Every refusal keeps its record.
+// Never the token, its signature or the Authorization header: the reason
 // code, a short detail (our own messages, or aws-jwt-verify's cut to 120 characters, which can echo a
 // header or claim value such as kid or iss, never the token), the principal and the route.
 function log(
@@ -156,5 +161,6 @@ function log(
     detail: detail?.slice(0, 200),
   };
   if (outcome === "unauthorized") logger.warn("authorizer decision", fields);
-  else logger.info("authorizer decision", fields);
+  else if (outcome === "deny") logger.info("authorizer decision", fields);
+  else logger.debug("authorizer decision", fields);
 }

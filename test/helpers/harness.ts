@@ -74,6 +74,12 @@ export interface HarnessOptions {
   readonly verifiedTokenCacheSize?: number;
   readonly keys?: TestKey[];
   readonly hydrate?: boolean;
+  /**
+   * Powertools log level of the authorizer's logger. DEBUG, so that tests see every decision line
+   * (Allows are logged at DEBUG only); production's default is INFO.
+   * @default "DEBUG"
+   */
+  readonly logLevel?: "DEBUG" | "INFO" | "WARN";
 }
 
 /**
@@ -164,7 +170,10 @@ export class Harness {
       clock: clock.now,
     });
     if (options.hydrate !== false) await verifier.hydrate();
-    const logger = new Logger({ serviceName: "cognito-jwt-authorizer-test", logLevel: "INFO" });
+    const logger = new Logger({
+      serviceName: "cognito-jwt-authorizer-test",
+      logLevel: options.logLevel ?? "DEBUG",
+    });
     const handler = createAuthorizer({
       verifier,
       logger,

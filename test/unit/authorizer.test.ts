@@ -111,6 +111,35 @@ describe("authorizer without route rules", () => {
   });
 });
 
+describe("decision lines at the default log level (INFO)", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await Harness.start({
+      logLevel: "INFO",
+      env: { ROUTE_RULES: '[{"route":"GET /items"},{"route":"DELETE /items/{id}","groups":["admins"]}]' },
+    });
+  });
+  afterAll(() => h.close());
+
+  it("writes nothing for an Allow (API Gateway's access log records it)", async () => {
+    const outcome = await h.run(tokenEvent(`Bearer ${signToken(h.key, accessClaims())}`, "GET", "/items"));
+    expect(outcome.kind).toBe("policy");
+    expect(h.logs.lines).toEqual([]);
+  });
+
+  it("writes one INFO line for a Deny and one WARN line for a 401, with the reason", async () => {
+    const reader = signToken(h.key, accessClaims({ "cognito:groups": ["readers"] }));
+    await h.run(tokenEvent(`Bearer ${reader}`, "DELETE", "/items/7"));
+    expect(h.logs.decisions()).toEqual([
+      expect.objectContaining({ level: "INFO", outcome: "deny", reason: "forbidden_route" }),
+    ]);
+    await h.run(tokenEvent(`Bearer ${signToken(h.key, accessClaims({ client_id: OTHER_CLIENT_ID }))}`));
+    expect(h.logs.decisions()).toEqual([
+      expect.objectContaining({ level: "WARN", outcome: "unauthorized", reason: "wrong_client" }),
+    ]);
+  });
+});
+
 describe("authorizer with TOKEN_USE=id", () => {
   let h: Harness;
   beforeAll(async () => {
@@ -181,7 +210,11 @@ describe("verified-token cache", () => {
       const start = Date.now();
       const token = signToken(h.key, accessClaims({ exp: Math.floor(start / 1000) + 60 }));
       const verify = jest.spyOn(h.verifier, "verify");
-      const quiet = { info: (): void => undefined, warn: (): void => undefined };
+      const quiet = {
+        debug: (): void => undefined,
+        info: (): void => undefined,
+        warn: (): void => undefined,
+      };
       const lagging = createAuthorizer({
         verifier: h.verifier,
         logger: quiet,
