@@ -122,8 +122,19 @@ function callerContext(claims: CognitoClaims): CallerContext {
     clientId: typeof clientId === "string" ? clientId : "",
     tokenUse: claims.token_use,
     scope: typeof claims.scope === "string" ? claims.scope : "",
-    groups: groupsOf(claims).join(","),
+    groups: groupsContext(groupsOf(claims)),
   };
+}
+
+/**
+ * The groups as one context string (API Gateway context values are strings, numbers or booleans):
+ * comma-separated, with `%` and `,` inside a name percent-encoded, so that a backend recovers each
+ * name exactly with `groups.split(",").map(decodeURIComponent)` even when Cognito names contain a
+ * comma (its GroupName pattern allows punctuation). Names without `%` or `,` are written as they are.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
+ */
+export function groupsContext(groups: readonly string[]): string {
+  return groups.map((g) => (/[%,]/.test(g) ? g.replace(/%/g, "%25").replace(/,/g, "%2C") : g)).join(",");
 }
 
 function groupsOf(claims: CognitoClaims): string[] {

@@ -6,7 +6,8 @@ import {
   signToken,
   TEST_CLIENT_ID,
 } from "../../tools/issuer";
-import { createAuthorizer } from "../../lambda/authorizer/authorizer";
+import fc from "fast-check";
+import { createAuthorizer, groupsContext } from "../../lambda/authorizer/authorizer";
 import { API_PREFIX, Harness, methodArn, outcomeOf, requestEvent, tokenEvent } from "../helpers/harness";
 
 describe("authorizer without route rules", () => {
@@ -48,6 +49,17 @@ describe("authorizer without route rules", () => {
     for (const value of Object.values(outcome.result.context ?? {})) {
       expect(["string", "number", "boolean"]).toContain(typeof value);
     }
+  });
+
+  it("encodes group names so that a backend can split them exactly, commas included", async () => {
+    // Cognito group names may contain `,` and `%`: a plain comma join would be ambiguous.
+    const groups = ["readers", "a,b", "50%", "x%2Cy", "ünï"];
+    const token = signToken(h.key, accessClaims({ "cognito:groups": groups }));
+    const outcome = await h.run(tokenEvent(`Bearer ${token}`));
+    if (outcome.kind !== "policy") throw new Error(`expected a policy, got ${outcome.kind}`);
+    const context = outcome.result.context as { groups: string };
+    expect(context.groups).toBe("readers,a%2Cb,50%25,x%252Cy,ünï");
+    expect(context.groups.split(",").map(decodeURIComponent)).toEqual(groups);
   });
 
   it("gives empty strings, not undefined, for a caller without groups or scopes", async () => {
@@ -271,5 +283,15 @@ describe("verified-token cache", () => {
 it("methodArn helper matches the real shape", () => {
   expect(methodArn("GET", "/items/42")).toBe(
     "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/GET/items/42",
+  );
+});
+
+it("groupsContext round-trips any list of non-empty group names", () => {
+  fc.assert(
+    fc.property(fc.array(fc.string({ minLength: 1, unit: "grapheme" })), (groups) => {
+      const encoded = groupsContext(groups);
+      expect(encoded === "" ? [] : encoded.split(",").map(decodeURIComponent)).toEqual(groups);
+    }),
+    { numRuns: 2000 },
   );
 });
