@@ -10,7 +10,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { createAuthorizer } from "../lambda/authorizer/authorizer";
 import { loadConfig } from "../lambda/authorizer/config";
-import { ENV } from "../lambda/authorizer/contract";
+import { ENV, EVERY_ROUTE } from "../lambda/authorizer/contract";
 import { createTokenVerifier } from "../lambda/authorizer/verify";
 import { TEST_ISSUER } from "../tools/issuer";
 import { JwksServer } from "../tools/jwks-server";
@@ -68,6 +68,7 @@ async function setUp(tokenCount: number): Promise<{ rows: Row[]; jwksRequests: (
     [ENV.userPoolId]: TEST_USER_POOL_ID,
     [ENV.clientId]: TEST_CLIENT_ID,
     [ENV.jwksUri]: server.url,
+    [ENV.routeRules]: EVERY_ROUTE,
   };
   const logger = new Logger({ serviceName: "cognito-jwt-authorizer" });
 

@@ -7,11 +7,12 @@
 // | CLIENT_ID    | allowed app client ids, comma separated                        | required |
 // | TOKEN_USE    | access or id                                                   | access   |
 // | JWKS_URI     | fetch the pool's keys here instead of Cognito (http: loopback) | unset    |
-// | ROUTE_RULES  | per-route rules, JSON (route-rule-validation.ts, README)       | unset    |
+// | ROUTE_RULES  | per-route rules, JSON (route-rule-validation.ts), or "*"       | required |
 
 import {
   cognitoJwksUri,
   ENV,
+  EVERY_ROUTE,
   isClientId,
   isTokenUse,
   isUserPoolId,
@@ -28,7 +29,7 @@ export interface AuthorizerConfig {
   readonly tokenUse: TokenUse;
   /** Where the pool's JWKS is fetched from: JWKS_URI, or Cognito's own endpoint for the pool. */
   readonly jwksUri: URL;
-  /** Compiled route rules; undefined means every valid token may call every route. */
+  /** Compiled route rules; undefined when ROUTE_RULES is "*": every valid token may call every route. */
   readonly routeRules: CompiledRouteRules | undefined;
 }
 
@@ -61,9 +62,22 @@ export function loadConfig(env: Env): AuthorizerConfig {
   const jwksUriText = optional(env, ENV.jwksUri);
   const jwksUri = jwksUriText === undefined ? cognitoJwksUri(userPoolId) : parseJwksUri(jwksUriText);
 
-  const rulesText = optional(env, ENV.routeRules);
+  const rulesText = env[ENV.routeRules]?.trim();
+  if (rulesText === undefined) {
+    throw new ConfigError(
+      ENV.routeRules,
+      `is required: a JSON array of route rules, or "${EVERY_ROUTE}" to let every valid token call every route`,
+    );
+  }
+  if (rulesText === "") {
+    // What an empty pipeline substitution produces: it must not silently mean "allow everything".
+    throw new ConfigError(
+      ENV.routeRules,
+      `is blank: give a JSON array of route rules, or "${EVERY_ROUTE}" to let every valid token call every route`,
+    );
+  }
   let routeRules: CompiledRouteRules | undefined;
-  if (rulesText !== undefined) {
+  if (rulesText !== EVERY_ROUTE) {
     try {
       routeRules = parseRouteRules(rulesText);
     } catch (err) {

@@ -49,6 +49,12 @@ export function cognitoJwksUri(userPoolId: string): URL {
   return new URL(`${cognitoIssuer(userPoolId)}/.well-known/jwks.json`);
 }
 
+/**
+ * The ROUTE_RULES value that lets every valid token call every route of the stage. It must be
+ * spelled out: an unset or blank ROUTE_RULES is a configuration error, never "allow everything".
+ */
+export const EVERY_ROUTE = "*";
+
 /** Which Cognito token callers present: `token_use` is `access` or `id`. */
 export const TOKEN_USES = ["access", "id"] as const;
 export type TokenUse = (typeof TOKEN_USES)[number];

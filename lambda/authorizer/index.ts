@@ -22,7 +22,7 @@ logger.info("authorizer ready", {
   userPoolId: config.userPoolId,
   tokenUse: config.tokenUse,
   clients: config.clientIds.length,
-  routes: config.routeRules?.rules.length ?? "any",
+  routes: config.routeRules?.rules.length ?? "every route",
   keys: verifier.fetcher.keyIds.length,
 });
 

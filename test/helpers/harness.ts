@@ -160,6 +160,7 @@ export class Harness {
       USER_POOL_ID: TEST_USER_POOL_ID,
       CLIENT_ID: TEST_CLIENT_ID,
       JWKS_URI: server.url,
+      ROUTE_RULES: "*",
       ...options.env,
     });
     const clock = new TestClock();

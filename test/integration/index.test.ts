@@ -77,7 +77,12 @@ async function startCounter() {
   return { url: `http://127.0.0.1:${address.port}/`, close: () => new Promise((r) => s.close(r)) };
 }
 
-const env = () => ({ USER_POOL_ID: TEST_USER_POOL_ID, CLIENT_ID: TEST_CLIENT_ID, JWKS_URI: server.url });
+const env = () => ({
+  USER_POOL_ID: TEST_USER_POOL_ID,
+  CLIENT_ID: TEST_CLIENT_ID,
+  JWKS_URI: server.url,
+  ROUTE_RULES: "*",
+});
 
 it("hydrates the JWKS during import, so the first request makes no network call", async () => {
   server.requests = 0;
@@ -133,6 +138,8 @@ it.each([
   [{ USER_POOL_ID: TEST_USER_POOL_ID }, "CLIENT_ID"],
   [{ USER_POOL_ID: TEST_USER_POOL_ID, CLIENT_ID: TEST_CLIENT_ID, TOKEN_USE: "both" }, "TOKEN_USE"],
   [{ USER_POOL_ID: TEST_USER_POOL_ID, CLIENT_ID: TEST_CLIENT_ID, ROUTE_RULES: "[{" }, "ROUTE_RULES"],
+  [{ USER_POOL_ID: TEST_USER_POOL_ID, CLIENT_ID: TEST_CLIENT_ID }, "ROUTE_RULES"],
+  [{ USER_POOL_ID: TEST_USER_POOL_ID, CLIENT_ID: TEST_CLIENT_ID, ROUTE_RULES: " \n" }, "ROUTE_RULES"],
   [
     { USER_POOL_ID: TEST_USER_POOL_ID, CLIENT_ID: TEST_CLIENT_ID, JWKS_URI: "http://example.com/k" },
     "JWKS_URI",

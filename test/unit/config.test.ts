@@ -1,6 +1,6 @@
 import { loadConfig } from "../../lambda/authorizer/config";
 
-const BASE = { USER_POOL_ID: "us-east-1_AbC123", CLIENT_ID: "client1" };
+const BASE = { USER_POOL_ID: "us-east-1_AbC123", CLIENT_ID: "client1", ROUTE_RULES: "*" };
 
 describe("loadConfig", () => {
   it("parses the minimal configuration with defaults", () => {
@@ -23,6 +23,7 @@ describe("loadConfig", () => {
       USER_POOL_ID: " eu-west-1_x9 ",
       CLIENT_ID: " a1 , b2,a1",
       TOKEN_USE: " id ",
+      ROUTE_RULES: "*",
     });
     expect(config.clientIds).toEqual(["a1", "b2"]);
     expect(config.tokenUse).toBe("id");
@@ -48,6 +49,12 @@ describe("loadConfig", () => {
     [{ ...BASE, ROUTE_RULES: "{not json" }, /ROUTE_RULES/],
     [{ ...BASE, ROUTE_RULES: "[]" }, /ROUTE_RULES/],
     [{ ...BASE, ROUTE_RULES: '[{"route":"FETCH /x"}]' }, /ROUTE_RULES/],
+    // Allow-all is spelled "*": unset or blank (an empty pipeline substitution) never means it.
+    [{ USER_POOL_ID: "us-east-1_AbC123", CLIENT_ID: "client1" }, /ROUTE_RULES: is required: .*"\*"/],
+    [{ ...BASE, ROUTE_RULES: "" }, /ROUTE_RULES: is blank/],
+    [{ ...BASE, ROUTE_RULES: "   " }, /ROUTE_RULES: is blank/],
+    [{ ...BASE, ROUTE_RULES: "\n" }, /ROUTE_RULES: is blank/],
+    [{ ...BASE, ROUTE_RULES: "**" }, /ROUTE_RULES: not valid JSON/],
   ])("fails loudly on %j", (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });
@@ -59,6 +66,10 @@ describe("loadConfig", () => {
     "https://example.com/x",
   ])("accepts JWKS_URI %s (http only on loopback)", (uri) => {
     expect(loadConfig({ ...BASE, JWKS_URI: uri }).jwksUri.href).toBe(new URL(uri).href);
+  });
+
+  it('takes ROUTE_RULES "*" (trimmed) as every route for every valid token', () => {
+    expect(loadConfig({ ...BASE, ROUTE_RULES: " * " }).routeRules).toBeUndefined();
   });
 
   it("compiles ROUTE_RULES", () => {
