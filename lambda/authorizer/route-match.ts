@@ -238,6 +238,17 @@ export function compileRouteTable(routes: readonly string[]): RouteTable {
 }
 
 /**
+ * Is the request path in normal form: `/`, or non-empty segments none of which is `.` or `..`, with
+ * at most one trailing `/`? Clients and proxies may normalise the others (RFC 3986 §5.2.4 removes
+ * dot segments; doubled slashes are collapsed by some), so which route such a path reaches is not
+ * something the authorizer can know: route-rules.ts denies them, directly and in every policy.
+ */
+export function isNormalRequestPath(path: string): boolean {
+  if (!path.startsWith("/")) return false;
+  return requestSegments(path).every((s) => s !== "" && s !== "." && s !== "..");
+}
+
+/**
  * The segments of a request path, one trailing `/` of a non-root path dropped (`/items/` and
  * `/items` are both `["items"]`). `//` keeps its empty segments: it is not a spelling of the root.
  */

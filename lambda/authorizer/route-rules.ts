@@ -38,7 +38,7 @@ import type { MethodArn } from "./method-arn";
 import { analyseOverlaps, globSet, type Overlaps } from "./overlap-analysis";
 import { refuseInexpressible } from "./overlap-refusal";
 import { everyRoute, type PolicyStatement, statement } from "./policy";
-import { compileRouteTable, type RouteTable, RouteTableError } from "./route-match";
+import { compileRouteTable, isNormalRequestPath, type RouteTable, RouteTableError } from "./route-match";
 import { RouteRulesError, validateRules, where } from "./route-rule-validation";
 
 export { RouteRulesError } from "./route-rule-validation";
@@ -119,7 +119,7 @@ class Compiled implements CompiledRouteRules {
 
   decide(caller: Caller, arn: MethodArn): RouteDecision {
     const allowed = this.rules.map((rule) => allows(rule, caller));
-    const index = this.table.resolveIndex(arn.method, arn.path);
+    const index = isNormalRequestPath(arn.path) ? this.table.resolveIndex(arn.method, arn.path) : undefined;
     if (index === undefined) {
       // The request reached this authorizer, yet the rules do not list its route: the deployment and
       // the rules disagree. Fail closed for this token (for the cache TTL) rather than guess.
@@ -151,6 +151,13 @@ class Compiled implements CompiledRouteRules {
     if (allow.length === 0) return denyAll(arn);
     const statements = [statement("Allow", dedupe(allow))];
     if (deny.length > 0) statements.push(statement("Deny", dedupe(deny)));
+    // Paths not in normal form are no request for any rule, whatever route API Gateway gives them.
+    statements.push(
+      statement(
+        "Deny",
+        NON_NORMAL_PATH_GLOBS.map((g) => arn.resourcePrefix + g),
+      ),
+    );
     return Object.freeze(
       statements.map((s) => Object.freeze({ ...s, Resource: Object.freeze([...s.Resource]) })),
     );
@@ -160,6 +167,13 @@ class Compiled implements CompiledRouteRules {
 function dedupe(items: readonly string[]): string[] {
   return [...new Set(items)];
 }
+
+/**
+ * Deny globs for every request path with an empty or dot segment (route-match.ts
+ * isNormalRequestPath), and for nothing else: a normal resource string (`GET/`, `GET/items`,
+ * `GET/items/42/`) has no `//`, no `/./` or `/../`, and does not end in `/.` or `/..`.
+ */
+const NON_NORMAL_PATH_GLOBS = ["*//*", "*/./*", "*/.", "*/../*", "*/.."] as const;
 
 function denyAll(arn: MethodArn): readonly PolicyStatement[] {
   return Object.freeze([statement("Deny", [everyRoute(arn)])]);

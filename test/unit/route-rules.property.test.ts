@@ -236,6 +236,13 @@ const constructionExact = (rules: Rule[], patterns: Pattern[], instances: Instan
   });
 };
 
+/** Spellings of a request path with an empty or a dot segment (none of them in normal form). */
+const nonNormalSpellings = (path: string): string[] => {
+  const bare = path !== "/" && path.endsWith("/") ? path.slice(0, -1) : path;
+  const base = bare === "/" ? "" : bare;
+  return [`${base}//`, `/${bare}`, `${base}/.`, `${base}/..`, `${base}/./x`, `/.${base}`, `${base}//x`];
+};
+
 const tryCompile = (rules: Rule[]) => {
   try {
     return compileRouteRules(rules);
@@ -290,7 +297,32 @@ describe("route rules under the authorizer cache (property)", () => {
               );
             }
           }
+          // Paths not in normal form (empty or dot segments) are denied by every cached policy,
+          // whichever route API Gateway would give them.
+          for (const inst of instances.slice(0, 12)) {
+            for (const path of nonNormalSpellings(inst.path)) {
+              const actual = evaluatePolicy(doc, methodArnFor(PREFIX, inst.method, path)).decision;
+              if (actual !== "Deny") {
+                throw new Error(
+                  `${inst.method} ${path}: policy says ${actual}: ${JSON.stringify(decision.statements)}`,
+                );
+              }
+            }
+          }
         }
+        // And a request that arrives with such a path is denied directly.
+        const odd = nonNormalSpellings((instances[pick % instances.length] as Instance).path)[
+          pick % 7
+        ] as string;
+        const direct = compiled.decide(
+          CALLERS[0] as Caller,
+          parseMethodArn(methodArnFor(PREFIX, "GET", odd)),
+        );
+        expect({ odd, allowed: direct.allowed, route: direct.route }).toEqual({
+          odd,
+          allowed: false,
+          route: undefined,
+        });
       }),
       { numRuns: 800 },
     );

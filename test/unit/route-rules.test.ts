@@ -15,6 +15,8 @@ import {
 import { evaluatePolicy, methodArnFor } from "../helpers/iam-evaluator";
 
 const PREFIX = "arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/prod/";
+/** Deny globs every policy with an Allow carries: paths with an empty or a dot segment. */
+const NON_NORMAL = ["*//*", "*/./*", "*/.", "*/../*", "*/.."];
 const arnFor = (request: string) => {
   const [method, path] = request.split(" ") as [string, string];
   return parseMethodArn(methodArnFor(PREFIX, method, path));
@@ -246,6 +248,25 @@ describe("the example rules, for four callers", () => {
     }
   });
 
+  it.each([
+    "GET //me",
+    "GET /me//",
+    "GET /items/./42",
+    "GET /items/.",
+    "GET /items/..",
+    "DELETE /items/42/..",
+    "GET /admin//x",
+  ])("denies %s directly (a path not in normal form), and no cached policy allows it", (request) => {
+    const admin = caller(["items/read", "items/write"], ["admins"]);
+    expect(compiled.decide(admin, arnFor(request))).toMatchObject({ route: undefined, allowed: false });
+    for (const first of requests) {
+      const doc = { Version: "2012-10-17", Statement: compiled.decide(admin, arnFor(first)).statements };
+      expect(evaluatePolicy(doc, arnFor(request).resourcePrefix + request.replace(" /", "/")).decision).toBe(
+        "Deny",
+      );
+    }
+  });
+
   it("names the matched route", () => {
     expect(compiled.decide(caller([], []), arnFor("GET /items/42")).route).toBe("GET /items/{id}");
     expect(compiled.decide(caller([], []), arnFor("PUT /admin/a")).route).toBe("ANY /admin/{proxy+}");
@@ -310,7 +331,10 @@ describe("overlapping routes", () => {
       "GET /items/42": "Deny",
       "GET /items/42/secret": "Allow",
     });
-    expect(rules.decide(reader, arnFor("GET /items/42")).statements.map((s) => s.Effect)).toEqual(["Allow"]);
+    // The only Deny is the one every policy with an Allow carries, for paths not in normal form.
+    const statements = rules.decide(reader, arnFor("GET /items/42")).statements;
+    expect(statements.map((s) => s.Effect)).toEqual(["Allow", "Deny"]);
+    expect(statements[1]?.Resource).toEqual(NON_NORMAL.map((g) => PREFIX + g));
   });
 
   it("a literal beats a parameter: allowed {id} with a denied /items/special is expressible", () => {
