@@ -28,7 +28,10 @@ interface Resource {
   readonly competitors: readonly Resource[];
 }
 
-export function analyseOverlaps(routes: readonly ParsedRoute[]): Overlaps {
+export function analyseOverlaps(
+  routes: readonly ParsedRoute[],
+  budget: AnalysisBudget = new AnalysisBudget(),
+): Overlaps {
   const byKey = new Map<string, { segments: readonly PathSegment[]; competitors: Resource[] }>();
   for (const r of routes) {
     if (!byKey.has(r.resourceKey)) byKey.set(r.resourceKey, { segments: r.segments, competitors: [] });
@@ -51,7 +54,7 @@ export function analyseOverlaps(routes: readonly ParsedRoute[]): Overlaps {
       ? [r.method]
       : HTTP_METHODS.filter((m) => !routes.some((o) => o.resourceKey === r.resourceKey && o.method === m)),
   );
-  const hits = routes.map((x) =>
+  const hits = routes.map((x, i) =>
     routes.map((y, j): Witness | undefined => {
       const methods = methodsOf[j] as readonly HttpMethod[];
       const usable = x.method === "ANY" ? methods : methods.filter((m) => m === x.method);
@@ -59,10 +62,47 @@ export function analyseOverlaps(routes: readonly ParsedRoute[]): Overlaps {
       // glob set, so that y's trailing-slash requests count: `GET/items/*` meets `GET/items/`).
       if (usable.length === 0 || !globSet(y).some((g) => globsIntersect(x.glob, g))) return undefined;
       const resource = byKey.get(y.resourceKey) as Resource;
-      return findRequest(x.glob, resource, usable, { fresh, maxDepth });
+      return findRequest(x.glob, resource, usable, { fresh, maxDepth, budget, pair: [i, j] });
     }),
   );
   return { hits, hasInstances: routes.map((_, j) => hits[j]?.[j] !== undefined) };
+}
+
+/**
+ * How much search the analysis may do: a count of search steps (one per state the search visits),
+ * not a clock, so that `cdk synth` and every cold start accept or refuse the same rule sets on any
+ * machine. The default keeps the worst case well under a second on a laptop core (README, Route
+ * rules), far inside the function's 10 s timeout; a rule set that needs more is refused, never
+ * half-proven.
+ */
+export class AnalysisBudget {
+  private spent = 0;
+  constructor(readonly steps = DEFAULT_ANALYSIS_STEPS) {}
+
+  /** Steps taken so far. */
+  get used(): number {
+    return this.spent;
+  }
+
+  spend(pair: readonly [number, number]): void {
+    this.spent += 1;
+    if (this.spent > this.steps) throw new AnalysisBudgetExceeded(pair[0], pair[1], this.steps);
+  }
+}
+
+/** Search steps the analysis of one rule set may take (see AnalysisBudget). */
+export const DEFAULT_ANALYSIS_STEPS = 50_000;
+
+/** The analysis ran out of budget while relating route `x`'s glob to route `y`'s requests. */
+export class AnalysisBudgetExceeded extends Error {
+  constructor(
+    readonly x: number,
+    readonly y: number,
+    readonly steps: number,
+  ) {
+    super(`overlap analysis exceeded ${steps} search steps`);
+    this.name = "AnalysisBudgetExceeded";
+  }
 }
 
 /**
@@ -117,7 +157,12 @@ function findRequest(
   glob: string,
   target: Resource,
   methods: readonly HttpMethod[],
-  ctx: { readonly fresh: string; readonly maxDepth: number },
+  ctx: {
+    readonly fresh: string;
+    readonly maxDepth: number;
+    readonly budget: AnalysisBudget;
+    readonly pair: readonly [number, number];
+  },
 ): Witness | undefined {
   // Token 0 is the method (or `*` for ANY). A method literal is anchored at the start and never
   // equals a path segment; ANY's `*` can swallow segments, but as a star, not as a candidate value.
@@ -135,6 +180,7 @@ function findRequest(
     const path: string[] = [];
     let slash = false;
     const dfs = (t: number, states: readonly number[], alive: readonly Resource[]): boolean => {
+      ctx.budget.spend(ctx.pair);
       // The trailing `/` does not change the route, so the competitors are judged on the path alone.
       if (completeAt(segs, t) && !alive.some((c) => completeAt(c.segments, t))) {
         // The root's string already ends with `/` (`GET/`); other paths may carry one more.

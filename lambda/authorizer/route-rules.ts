@@ -35,7 +35,13 @@
 
 import type { RouteRule } from "./contract";
 import type { MethodArn } from "./method-arn";
-import { analyseOverlaps, globSet, type Overlaps } from "./overlap-analysis";
+import {
+  AnalysisBudget,
+  AnalysisBudgetExceeded,
+  analyseOverlaps,
+  globSet,
+  type Overlaps,
+} from "./overlap-analysis";
 import { refuseInexpressible } from "./overlap-refusal";
 import { everyRoute, type PolicyStatement, statement } from "./policy";
 import { compileRouteTable, isNormalRequestPath, type RouteTable, RouteTableError } from "./route-match";
@@ -62,6 +68,11 @@ export interface CompiledRouteRules {
   decide(caller: Caller, arn: MethodArn): RouteDecision;
 }
 
+export interface CompileOptions {
+  /** Search steps the overlap analysis may take before the rule set is refused. @default DEFAULT_ANALYSIS_STEPS */
+  readonly analysisSteps?: number;
+}
+
 /** JSON text (the ROUTE_RULES variable) to compiled rules. Throws RouteRulesError. */
 export function parseRouteRules(json: string): CompiledRouteRules {
   let value: unknown;
@@ -74,7 +85,7 @@ export function parseRouteRules(json: string): CompiledRouteRules {
 }
 
 /** An already-parsed value (e.g. a CDK construct prop) to compiled rules. Throws RouteRulesError. */
-export function compileRouteRules(rules: unknown): CompiledRouteRules {
+export function compileRouteRules(rules: unknown, options: CompileOptions = {}): CompiledRouteRules {
   const validated = validateRules(rules);
   let table: RouteTable;
   try {
@@ -84,7 +95,19 @@ export function compileRouteRules(rules: unknown): CompiledRouteRules {
       throw new RouteRulesError(`${where(validated, err.index)}: ${err.message}`);
     throw err;
   }
-  const overlaps = analyseOverlaps(table.routes);
+  let overlaps: Overlaps;
+  try {
+    overlaps = analyseOverlaps(table.routes, new AnalysisBudget(options.analysisSteps));
+  } catch (err) {
+    if (!(err instanceof AnalysisBudgetExceeded)) throw err;
+    // Refused, not accepted unproven, and not left to run into the function's timeout.
+    throw new RouteRulesError(
+      `the cache-safety analysis did not finish within its budget (${err.steps} search steps), at ` +
+        `${where(validated, err.x)} against ${where(validated, err.y)}: too many routes overlap in too ` +
+        `many ways to prove every policy exact. Give overlapping routes the same requirement, or ` +
+        `replace runs of {param} segments with literals where the API allows it.`,
+    );
+  }
   refuseInexpressible(validated, table.routes, overlaps);
   return new Compiled(validated, table, overlaps);
 }

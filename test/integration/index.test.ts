@@ -18,6 +18,7 @@ import {
   TEST_USER_POOL_ID,
 } from "../../tools/issuer";
 import { JwksServer } from "../../tools/jwks-server";
+import { literalAtVaryingDepth } from "../../tools/rule-shapes";
 
 const run = promisify(execFile);
 
@@ -139,6 +140,15 @@ it.each([
   [{ USER_POOL_ID: TEST_USER_POOL_ID, CLIENT_ID: TEST_CLIENT_ID, TOKEN_USE: "both" }, "TOKEN_USE"],
   [{ USER_POOL_ID: TEST_USER_POOL_ID, CLIENT_ID: TEST_CLIENT_ID, ROUTE_RULES: "[{" }, "ROUTE_RULES"],
   [{ USER_POOL_ID: TEST_USER_POOL_ID, CLIENT_ID: TEST_CLIENT_ID }, "ROUTE_RULES"],
+  // A rule set whose proof exceeds the analysis budget: refused at load, not a cold start that times out.
+  [
+    {
+      USER_POOL_ID: TEST_USER_POOL_ID,
+      CLIENT_ID: TEST_CLIENT_ID,
+      ROUTE_RULES: JSON.stringify(literalAtVaryingDepth(64, 5)),
+    },
+    "ROUTE_RULES: the cache-safety analysis did not finish within its budget",
+  ],
   [{ USER_POOL_ID: TEST_USER_POOL_ID, CLIENT_ID: TEST_CLIENT_ID, ROUTE_RULES: " \n" }, "ROUTE_RULES"],
   [
     { USER_POOL_ID: TEST_USER_POOL_ID, CLIENT_ID: TEST_CLIENT_ID, JWKS_URI: "http://example.com/k" },

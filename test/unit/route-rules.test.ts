@@ -12,6 +12,7 @@ import {
   parseRouteRules,
   RouteRulesError,
 } from "../../lambda/authorizer/route-rules";
+import { literalAtVaryingDepth, randomRules } from "../../tools/rule-shapes";
 import { evaluatePolicy, methodArnFor } from "../helpers/iam-evaluator";
 
 const PREFIX = "arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/prod/";
@@ -559,5 +560,30 @@ describe("overlapping routes", () => {
         { route: "GET /a/a/{rest+}" },
       ]),
     ).toMatch(/needs Deny "\*\/b\/\*\/a", which also matches GET \/a\/a\/.*\/b\/a/);
+  });
+});
+
+describe("the analysis budget", () => {
+  // Protects: a rule set whose cache-safety proof would take minutes is refused at once (at synth
+  // and at cold start alike), never accepted unproven and never left to run into the timeout.
+  it.each([
+    ["64 routes of depth 5 whose literal moves", literalAtVaryingDepth(64, 5)],
+    ["32 ANY routes of depth 8", literalAtVaryingDepth(32, 8, "ANY")],
+    ["500 random routes", randomRules(500, 3)],
+  ])("refuses %s, naming two of the routes", (_name, rules) => {
+    expect(refusal(rules)).toMatch(
+      /^the cache-safety analysis did not finish within its budget \(50000 search steps\), at rules\[\d+\] \("[^"]+"\) against rules\[\d+\] \("[^"]+"\)/,
+    );
+  });
+
+  it("refuses rather than accepts when the budget runs out, even for a set that is exact", () => {
+    const rules = [
+      { route: "GET /items/{id}", groups: ["readers"] },
+      { route: "GET /items/{id}/secret", groups: ["admins"] },
+    ];
+    expect(() => compileRouteRules(rules)).not.toThrow();
+    expect(() => compileRouteRules(rules, { analysisSteps: 1 })).toThrow(
+      /did not finish within its budget \(1 search steps\)/,
+    );
   });
 });
