@@ -30,6 +30,7 @@ import {
 import { parseRoute, type RouteMethod, RouteSyntaxError } from "../../lambda/authorizer/route-match";
 import { validateRule } from "../../lambda/authorizer/route-rule-validation";
 import { compileRouteRules, RouteRulesError } from "../../lambda/authorizer/route-rules";
+import { AuthorizerMonitoring, type AuthorizerMonitoringOptions } from "./authorizer-monitoring";
 import { EsmNodejsFunction } from "./esm-nodejs-function";
 
 /**
@@ -160,6 +161,15 @@ export interface CognitoJwtAuthorizerProps {
    * @default "INFO" - one line per decision
    */
   readonly logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR";
+
+  /**
+   * Metrics, alarms and a dashboard (README, "Operate it"): metric filters on the decision log line,
+   * so nothing is added to the request path. Tune them here, or `false` to create none.
+   * @default - AuthorizerMonitoring's defaults: alarms on JWKS unavailable, internal_error, function
+   * errors and throttles (any in 5 minutes) and p99 duration (above 1 s in 2 of 3 periods), no alarm
+   * action, and a dashboard
+   */
+  readonly monitoring?: AuthorizerMonitoringOptions | false;
 }
 
 export class CognitoJwtAuthorizer extends Construct {
@@ -167,6 +177,8 @@ export class CognitoJwtAuthorizer extends Construct {
   readonly authorizer: TokenAuthorizer | RequestAuthorizer;
   readonly function: IFunction;
   readonly eventType: AuthorizerEventType;
+  /** Metrics, alarms and dashboard; `undefined` with `monitoring: false`. Route alarms with `addAlarmAction`. */
+  readonly monitoring: AuthorizerMonitoring | undefined;
 
   private readonly api: RestApi;
   private readonly routes = new Map<string, ProtectedRoute>();
@@ -226,6 +238,16 @@ export class CognitoJwtAuthorizer extends Construct {
           "on it; moving to a newer runtime is a deliberate change, not a drift.",
       },
     );
+    this.monitoring =
+      props.monitoring === false
+        ? undefined
+        : new AuthorizerMonitoring(this, "Monitoring", {
+            ...props.monitoring,
+            function: handler.function,
+            logGroup: handler.logGroup,
+            api: props.api,
+            logLevel: props.logLevel ?? "INFO",
+          });
 
     if (this.eventType === AuthorizerEventType.TOKEN) {
       if (props.identitySources !== undefined) {
