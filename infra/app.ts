@@ -9,19 +9,21 @@
 // | requireOAuthScopes       | items routes require OAuth scopes, not groups (routes.ts) | false   |
 // | cognitoDomainPrefix      | Cognito domain for the OAuth endpoints of the created pool | none    |
 // | callbackUrls             | comma-separated OAuth callback URLs of the created client | localhost |
+// | logoutUrls               | comma-separated sign-out URLs of the created client       | localhost |
+//
+// Cognito's rules for the prefix and the URLs are checked here, by the same code SecureUserPool
+// uses (constructs/cognito-rules.ts), so a value Cognito would refuse fails before anything is built.
 
 import { App, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 // Cognito's id formats, as the authorizer's own config check expects them.
 import { isClientId, isUserPoolId } from "../lambda/authorizer/contract";
+import { assertDomainPrefix, assertRedirectUrls, type RedirectUrlKind } from "./constructs/cognito-rules";
 import {
   CognitoAuthorizerSampleStack,
   type CognitoAuthorizerSampleStackProps,
   SAMPLE_STACK_ID,
 } from "./sample-stack";
-
-// https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-assign-domain-prefix.html
-const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** Build the app from its context (and CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION). */
 export function createApp(app: App = new App()): App {
@@ -58,15 +60,11 @@ export function propsFromContext(app: App): CognitoAuthorizerSampleStackProps {
   }
 
   const cognitoDomainPrefix = stringContext(app, "cognitoDomainPrefix");
-  if (cognitoDomainPrefix !== undefined && !DOMAIN_PREFIX.test(cognitoDomainPrefix)) {
-    throw new Error(
-      `Context cognitoDomainPrefix "${cognitoDomainPrefix}" must be lowercase letters, digits and inner hyphens (1-63).`,
-    );
+  if (cognitoDomainPrefix !== undefined) {
+    assertDomainPrefix(cognitoDomainPrefix, "Context cognitoDomainPrefix");
   }
-  const callbackUrls = stringContext(app, "callbackUrls")
-    ?.split(",")
-    .map((url) => url.trim());
-  for (const url of callbackUrls ?? []) assertCallbackUrl(url);
+  const callbackUrls = urlListContext(app, "callbackUrls", "callback");
+  const logoutUrls = urlListContext(app, "logoutUrls", "logout");
 
   const props: CognitoAuthorizerSampleStackProps = {
     existingUserPool:
@@ -77,9 +75,15 @@ export function propsFromContext(app: App): CognitoAuthorizerSampleStackProps {
     requireOAuthScopes: booleanContext(app, "requireOAuthScopes"),
     cognitoDomainPrefix,
     callbackUrls,
+    logoutUrls,
   };
   if (props.existingUserPool !== undefined) {
-    for (const key of ["allowUserPasswordAuth", "cognitoDomainPrefix", "callbackUrls"] as const) {
+    for (const key of [
+      "allowUserPasswordAuth",
+      "cognitoDomainPrefix",
+      "callbackUrls",
+      "logoutUrls",
+    ] as const) {
       if (props[key] !== undefined) {
         throw new Error(
           `Context ${key} configures a user pool the stack creates; it cannot be combined with userPoolId.`,
@@ -108,16 +112,13 @@ function booleanContext(app: App, key: string): boolean | undefined {
   throw new Error(`Context ${key} must be true or false; got ${JSON.stringify(value)}.`);
 }
 
-/** Cognito accepts https callback URLs, and plain http only for localhost. */
-function assertCallbackUrl(text: string): void {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new Error(`Context callbackUrls: "${text}" is not a URL.`);
-  }
-  if (url.protocol === "https:" || (url.protocol === "http:" && url.hostname === "localhost")) return;
-  throw new Error(`Context callbackUrls: "${text}" must be https (plain http only for localhost).`);
+/** A comma-separated list of URLs, each trimmed and checked against Cognito's redirect URL rules. */
+function urlListContext(app: App, key: string, kind: RedirectUrlKind): string[] | undefined {
+  const urls = stringContext(app, key)
+    ?.split(",")
+    .map((url) => url.trim());
+  if (urls !== undefined) assertRedirectUrls(urls, `Context ${key}`, kind);
+  return urls;
 }
 
 if (require.main === module) {

@@ -66,6 +66,12 @@ export interface CognitoAuthorizerSampleStackProps extends StackProps {
   readonly callbackUrls?: readonly string[];
 
   /**
+   * Sign-out URLs of the created client.
+   * @default - SecureUserPool's default (http://localhost:8080/)
+   */
+  readonly logoutUrls?: readonly string[];
+
+  /**
    * Token the API accepts.
    * @default "access"
    */
@@ -91,10 +97,11 @@ export class CognitoAuthorizerSampleStack extends Stack {
       if (
         props.allowUserPasswordAuth !== undefined ||
         props.cognitoDomainPrefix !== undefined ||
-        props.callbackUrls !== undefined
+        props.callbackUrls !== undefined ||
+        props.logoutUrls !== undefined
       ) {
         throw new Error(
-          "allowUserPasswordAuth, cognitoDomainPrefix and callbackUrls configure a user pool this stack " +
+          "allowUserPasswordAuth, cognitoDomainPrefix, callbackUrls and logoutUrls configure a user pool this stack " +
             "creates; with an existing user pool, change them on that pool instead.",
         );
       }
@@ -114,6 +121,7 @@ export class CognitoAuthorizerSampleStack extends Stack {
         allowUserPasswordAuth: props.allowUserPasswordAuth ?? false,
         domainPrefix: props.cognitoDomainPrefix,
         callbackUrls: props.callbackUrls,
+        logoutUrls: props.logoutUrls,
       });
       assertRulesMatchPool(routes, identity.groupNames, identity.scopeNames);
       userPool = identity.userPool;

@@ -4,11 +4,12 @@
 // https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_lambda_nodejs-readme.html
 
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
-import { Architecture, Runtime } from "aws-cdk-lib/aws-lambda";
+import { Architecture, type CfnFunction, Runtime } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat, type BundlingOptions } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { LAMBDA_BUNDLE } from "../lambda-bundle";
+import { addEnvironmentSizeValidation } from "./lambda-environment-size";
 
 /** The bundling every function of this project shares (never Docker: esbuild runs locally). */
 export const ESM_BUNDLING: BundlingOptions = {
@@ -101,5 +102,7 @@ export class EsmNodejsFunction extends Construct {
         ...(props.enableSourceMaps === false ? {} : { NODE_OPTIONS: "--enable-source-maps" }),
       },
     });
+    // Lambda's 4 KB for all variables together is checked by neither CloudFormation nor synth.
+    addEnvironmentSizeValidation(this, this.function.node.defaultChild as CfnFunction);
   }
 }

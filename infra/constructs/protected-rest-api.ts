@@ -13,6 +13,7 @@ import {
 } from "aws-cdk-lib/aws-apigateway";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
+import { assertStageName } from "./api-gateway-rules";
 
 /**
  * One access log line per request, as JSON. Every value is quoted: API Gateway writes `-` for a
@@ -82,6 +83,7 @@ export class ProtectedRestApi extends Construct {
 
   constructor(scope: Construct, id: string, props: ProtectedRestApiProps = {}) {
     super(scope, id);
+    if (props.stageName !== undefined) assertStageName(props.stageName, "ProtectedRestApi stageName");
     this.corsAllowOrigin = props.corsAllowOrigin ?? "*";
     const rate = props.throttlingRateLimit ?? 50;
     const burst = props.throttlingBurstLimit ?? 100;

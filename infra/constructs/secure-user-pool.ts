@@ -20,6 +20,21 @@ import {
   UserPoolResourceServer,
 } from "aws-cdk-lib/aws-cognito";
 import { Construct } from "constructs";
+import {
+  assertDomainPrefix,
+  assertGroupNames,
+  assertRedirectUrls,
+  assertResourceServerIdentifier,
+  assertScopes,
+  assertTokenValidities,
+} from "./cognito-rules";
+
+/** Lifetime of access and ID tokens unless `accessTokenValidity` says otherwise. */
+const DEFAULT_ACCESS_TOKEN_VALIDITY = Duration.minutes(15);
+/** Lifetime of refresh tokens unless `refreshTokenValidity` says otherwise. */
+const DEFAULT_REFRESH_TOKEN_VALIDITY = Duration.days(1);
+/** Scopes the app client allows besides the resource server's: openid and email. */
+const BUILT_IN_CLIENT_SCOPES = 2;
 
 /** One OAuth scope of the resource server: `items/read` is `{ name: "read" }` on server `items`. */
 export interface ScopeDefinition {
@@ -29,19 +44,23 @@ export interface ScopeDefinition {
 
 export interface SecureUserPoolProps {
   /**
-   * Groups to create; their names appear in the tokens' `cognito:groups` claim.
+   * Groups to create; their names appear in the tokens' `cognito:groups` claim. Each is 1 to 128
+   * letters, digits, marks, symbols or punctuation (no spaces), and unique.
    * @default - no groups
    */
   readonly groups?: readonly string[];
 
   /**
-   * Identifier of the OAuth resource server; scopes are `<identifier>/<name>`.
+   * Identifier of the OAuth resource server; scopes are `<identifier>/<name>`. 1 to 256 printable
+   * ASCII characters without spaces, `"` or `\`.
    * @default - no resource server, no custom scopes
    */
   readonly resourceServerIdentifier?: string;
 
   /**
-   * Scopes of the resource server, all of them allowed on the app client.
+   * Scopes of the resource server, all of them allowed on the app client (at most 48, next to
+   * openid and email). Names as the identifier, without `/`; descriptions 1 to 256 characters.
+   * Needs `resourceServerIdentifier`.
    * @default - none
    */
   readonly scopes?: readonly ScopeDefinition[];
@@ -54,20 +73,26 @@ export interface SecureUserPoolProps {
   readonly allowUserPasswordAuth?: boolean;
 
   /**
-   * OAuth redirect URLs for the authorization-code grant (with PKCE: the client is public).
-   * @default ["http://localhost:8080/callback"] - Cognito accepts plain http only for localhost
+   * OAuth redirect URLs for the authorization-code grant (with PKCE: the client is public). Cognito's
+   * rules, checked at synth: absolute URIs without a fragment, at most 1024 characters each and 100
+   * in all; https, or plain http only for localhost, 127.0.0.1 and [::1]; custom schemes such as
+   * `myapp://callback` for native apps.
+   * @default ["http://localhost:8080/callback"] - plain http, which Cognito accepts only for loopback hosts
    */
   readonly callbackUrls?: readonly string[];
 
   /**
-   * URLs Cognito may redirect to after sign-out.
+   * URLs Cognito may redirect to after sign-out: at most 1024 characters each without spaces, and
+   * 100 in all (checked at synth; Cognito documents the https and fragment rules for callback URLs only).
    * @default ["http://localhost:8080/"]
    */
   readonly logoutUrls?: readonly string[];
 
   /**
    * Prefix of a Cognito-hosted domain (`<prefix>.auth.<region>.amazoncognito.com`) for the OAuth
-   * endpoints. The prefix is a global name: it must be unique across all AWS accounts.
+   * endpoints. The prefix is a global name: it must be unique across all AWS accounts in the region,
+   * which only the deploy can tell (a taken prefix fails it). Lowercase letters, digits and inner
+   * hyphens, 1 to 63 characters, without the reserved words aws, amazon and cognito (checked at synth).
    * @default - no domain: the OAuth grant is configured but has no endpoint until one is added
    */
   readonly domainPrefix?: string;
@@ -75,12 +100,14 @@ export interface SecureUserPoolProps {
   /**
    * Lifetime of access and ID tokens. A JWT verifier cannot see revocation, so this (plus the
    * API Gateway authorizer cache TTL) bounds how long a stolen or revoked token keeps working.
+   * Whole minutes, from 5 minutes to 1 day, and not longer than `refreshTokenValidity`.
    * @default Duration.minutes(15)
    */
   readonly accessTokenValidity?: Duration;
 
   /**
-   * Lifetime of refresh tokens (revocable: token revocation is enabled).
+   * Lifetime of refresh tokens (revocable: token revocation is enabled). Whole minutes, from 60
+   * minutes to 10 years (3650 days).
    * @default Duration.days(1)
    */
   readonly refreshTokenValidity?: Duration;
@@ -103,6 +130,7 @@ export class SecureUserPool extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureUserPoolProps = {}) {
     super(scope, id);
+    assertValidProps(props);
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.userPool = new UserPool(this, "UserPool", {
@@ -192,9 +220,9 @@ export class SecureUserPool extends Construct {
       // Sign-in and recovery answer the same for unknown users as for wrong passwords.
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
-      accessTokenValidity: props.accessTokenValidity ?? Duration.minutes(15),
-      idTokenValidity: props.accessTokenValidity ?? Duration.minutes(15),
-      refreshTokenValidity: props.refreshTokenValidity ?? Duration.days(1),
+      accessTokenValidity: props.accessTokenValidity ?? DEFAULT_ACCESS_TOKEN_VALIDITY,
+      idTokenValidity: props.accessTokenValidity ?? DEFAULT_ACCESS_TOKEN_VALIDITY,
+      refreshTokenValidity: props.refreshTokenValidity ?? DEFAULT_REFRESH_TOKEN_VALIDITY,
       authSessionValidity: Duration.minutes(3),
     });
 
@@ -204,5 +232,37 @@ export class SecureUserPool extends Construct {
         cognitoDomain: { domainPrefix: props.domainPrefix },
       });
     }
+  }
+}
+
+/**
+ * Cognito's deploy-time rules on the props (cognito-rules.ts, each citing its API reference), so
+ * that synth refuses what the deploy would, naming the prop.
+ */
+function assertValidProps(props: SecureUserPoolProps): void {
+  const at = (prop: keyof SecureUserPoolProps): string => `SecureUserPool ${prop}`;
+  if (props.callbackUrls !== undefined) {
+    assertRedirectUrls(props.callbackUrls, at("callbackUrls"), "callback");
+  }
+  if (props.logoutUrls !== undefined) {
+    assertRedirectUrls(props.logoutUrls, at("logoutUrls"), "logout");
+  }
+  if (props.domainPrefix !== undefined) {
+    assertDomainPrefix(props.domainPrefix, at("domainPrefix"));
+  }
+  assertTokenValidities(
+    props.accessTokenValidity ?? DEFAULT_ACCESS_TOKEN_VALIDITY,
+    props.refreshTokenValidity ?? DEFAULT_REFRESH_TOKEN_VALIDITY,
+    { accessAndId: at("accessTokenValidity"), refresh: at("refreshTokenValidity") },
+  );
+  assertGroupNames(props.groups ?? [], at("groups"));
+  if (props.resourceServerIdentifier !== undefined) {
+    assertResourceServerIdentifier(props.resourceServerIdentifier, at("resourceServerIdentifier"));
+    assertScopes(props.scopes ?? [], props.resourceServerIdentifier, at("scopes"), BUILT_IN_CLIENT_SCOPES);
+  } else if ((props.scopes ?? []).length > 0) {
+    throw new Error(
+      "SecureUserPool scopes need a resourceServerIdentifier: the scopes are `<identifier>/<name>`. " +
+        'Pass resourceServerIdentifier (like "items"), or drop scopes.',
+    );
   }
 }

@@ -19,7 +19,8 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 // Cognito group names: 1-128 letters, marks, symbols, numbers or punctuation (no spaces, no
 // control characters), CreateGroup's GroupName pattern `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`.
 // https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateGroup.html
-const GROUP_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
+// Exported for the CDK constructs, which check the group names they create with the same pattern.
+export const GROUP_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
 
 /** How messages name a rule: `rules[2] ("GET /items")`. */
 export function where(rules: readonly { route: unknown }[], index: number): string {

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { App, Stack, Validations } from "aws-cdk-lib";
 import { LambdaIntegration, RestApi } from "aws-cdk-lib/aws-apigateway";
+import { Template } from "aws-cdk-lib/assertions";
 import { Code, Function as LambdaFunction, Runtime } from "aws-cdk-lib/aws-lambda";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { createApp, propsFromContext } from "../../infra/app";
@@ -40,6 +41,24 @@ describe("context validation", () => {
       { callbackUrls: "http://example.com/cb" },
       /"http:\/\/example.com\/cb" must be https \(plain http only for localhost\)/,
     ],
+    // Cognito's rules (infra/constructs/cognito-rules.ts, which cites them), through the context:
+    [
+      { callbackUrls: "https://app.example.com/cb#done" },
+      /^Context callbackUrls "https:\/\/app.example.com\/cb#done" has a fragment/,
+    ],
+    [{ callbackUrls: "https://app.example.com/cb," }, /^Context callbackUrls has an empty entry/],
+    [
+      { logoutUrls: "https://app.example.com/signed out" },
+      /^Context logoutUrls "https:\/\/app.example.com\/signed out" contains spaces or control characters/,
+    ],
+    [
+      { cognitoDomainPrefix: "my-cognito-app" },
+      /^Context cognitoDomainPrefix "my-cognito-app" contains "cognito", which Cognito reserves/,
+    ],
+    [
+      { userPoolId: "us-east-1_AbC123", userPoolClientId: "abc123", logoutUrls: "https://app.example.com/" },
+      /Context logoutUrls configures a user pool the stack creates; it cannot be combined with userPoolId/,
+    ],
   ])("%j is refused", (context, message) => {
     // Protects: a mistyped switch fails before anything is built, saying what to pass instead.
     expect(() => propsFromContext(appWith(context))).toThrow(message);
@@ -62,6 +81,24 @@ describe("context validation", () => {
       requireOAuthScopes: false,
       cognitoDomainPrefix: "my-sample-auth",
       callbackUrls: ["https://app.example.com/cb", "http://localhost:3000/cb"],
+    });
+  });
+});
+
+describe("redirect URLs from the context", () => {
+  test("custom-scheme and loopback URLs reach the created app client", () => {
+    // Protects: native apps (myapp://, which Cognito allows) and 127.0.0.1 can be configured with
+    // `-c callbackUrls=... -c logoutUrls=...`; the context used to refuse custom schemes.
+    const app = createApp(
+      appWith({
+        callbackUrls: "myapp://callback, http://127.0.0.1:3000/cb",
+        logoutUrls: "myapp://signed-out",
+      }),
+    );
+    const template = Template.fromStack(app.node.findChild(SAMPLE_STACK_ID) as Stack);
+    template.hasResourceProperties("AWS::Cognito::UserPoolClient", {
+      CallbackURLs: ["myapp://callback", "http://127.0.0.1:3000/cb"],
+      LogoutURLs: ["myapp://signed-out"],
     });
   });
 });
