@@ -69,6 +69,7 @@ beforeAll(async () => {
       CLIENT_ID: TEST_CLIENT_ID,
       // Nothing listens on the discard port: the cold-start fetch and the request's fetch both fail.
       JWKS_URI: "http://127.0.0.1:9/jwks.json",
+      ROUTE_RULES: "*",
       TEST_EVENT: JSON.stringify({
         type: "TOKEN",
         authorizationToken: `Bearer ${token}`,
