@@ -9,8 +9,11 @@
 // | requireOAuthScopes       | items routes require OAuth scopes, not groups (routes.ts) | false   |
 // | cognitoDomainPrefix      | Cognito domain for the OAuth endpoints of the created pool | none    |
 // | callbackUrls             | comma-separated OAuth callback URLs of the created client | localhost |
+// | apiGatewayCloudWatchRole | set the account's API Gateway CloudWatch Logs role        | true    |
+// | userPoolDeletionProtection | deletion protection on, and never delete the created pool | false   |
+// | account, region          | pin the stack to this account / region                    | agnostic |
 
-import { App, Validations } from "aws-cdk-lib";
+import { App, type Environment, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 // Cognito's id formats, as the authorizer's own config check expects them.
 import { isClientId, isUserPoolId } from "../lambda/authorizer/contract";
@@ -23,18 +26,39 @@ import {
 // https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-assign-domain-prefix.html
 const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/** Build the app from its context (and CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION). */
+// https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html
+const ACCOUNT_ID = /^\d{12}$/;
+// Region codes such as us-east-1, eu-central-2, us-gov-west-1, ap-southeast-7.
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+
+/** Build the app from its context. */
 export function createApp(app: App = new App()): App {
   const props = propsFromContext(app);
-  new CognitoAuthorizerSampleStack(app, SAMPLE_STACK_ID, {
-    ...props,
-    // Unset offline: the template is then environment-agnostic, which is all synth needs.
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-  });
+  new CognitoAuthorizerSampleStack(app, SAMPLE_STACK_ID, { ...props, env: environmentFromContext(app) });
   // AwsSolutions findings fail the synth (cdk-nag 3 is a policy validation plugin): every exception
   // is an acknowledgement (Validations.of(x).acknowledge) beside its resource, with its reason.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   return app;
+}
+
+/**
+ * The stack's environment: pinned only by `-c account=... -c region=...`, environment-agnostic
+ * otherwise (`AWS::Region` and `AWS::AccountId` in the template, resolved by CloudFormation in the
+ * account and region `cdk deploy` targets: the profile's or AWS_REGION's).
+ * Never CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION: the CLI always sets CDK_DEFAULT_REGION, to
+ * us-east-1 when no region is configured, which would pin an offline synth to us-east-1.
+ * https://docs.aws.amazon.com/cdk/v2/guide/configure-env.html#configure-env-when-deploy
+ */
+export function environmentFromContext(app: App): Environment {
+  const account = stringContext(app, "account");
+  const region = stringContext(app, "region");
+  if (account !== undefined && !ACCOUNT_ID.test(account)) {
+    throw new Error(`Context account "${account}" is not a 12-digit AWS account id.`);
+  }
+  if (region !== undefined && !REGION.test(region)) {
+    throw new Error(`Context region "${region}" is not an AWS Region code like eu-west-1.`);
+  }
+  return { account, region };
 }
 
 export function propsFromContext(app: App): CognitoAuthorizerSampleStackProps {
@@ -77,9 +101,16 @@ export function propsFromContext(app: App): CognitoAuthorizerSampleStackProps {
     requireOAuthScopes: booleanContext(app, "requireOAuthScopes"),
     cognitoDomainPrefix,
     callbackUrls,
+    apiGatewayCloudWatchRole: booleanContext(app, "apiGatewayCloudWatchRole"),
+    userPoolDeletionProtection: booleanContext(app, "userPoolDeletionProtection"),
   };
   if (props.existingUserPool !== undefined) {
-    for (const key of ["allowUserPasswordAuth", "cognitoDomainPrefix", "callbackUrls"] as const) {
+    for (const key of [
+      "allowUserPasswordAuth",
+      "cognitoDomainPrefix",
+      "callbackUrls",
+      "userPoolDeletionProtection",
+    ] as const) {
       if (props[key] !== undefined) {
         throw new Error(
           `Context ${key} configures a user pool the stack creates; it cannot be combined with userPoolId.`,
