@@ -10,14 +10,17 @@
 // | cognitoDomainPrefix      | Cognito domain for the OAuth endpoints of the created pool | none    |
 // | callbackUrls             | comma-separated OAuth callback URLs of the created client | localhost |
 // | logoutUrls               | comma-separated sign-out URLs of the created client       | localhost |
+// | apiGatewayCloudWatchRole | set the account's API Gateway CloudWatch Logs role        | true    |
+// | userPoolDeletionProtection | deletion protection on, and never delete the created pool | false   |
+// | account, region          | pin the stack to this account / region                    | agnostic |
 //
 // Cognito's rules for the prefix and the URLs are checked here, by the same code SecureUserPool
 // uses (constructs/cognito-rules.ts), so a value Cognito would refuse fails before anything is built.
 
-import { App, Validations } from "aws-cdk-lib";
+import { App, type Environment, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 // Cognito's id formats, as the authorizer's own config check expects them.
-import { isClientId, isUserPoolId } from "../lambda/authorizer/contract";
+import { isClientId, isUserPoolId, REGION_PATTERN } from "../lambda/authorizer/contract";
 import { assertDomainPrefix, assertRedirectUrls, type RedirectUrlKind } from "./constructs/cognito-rules";
 import {
   CognitoAuthorizerSampleStack,
@@ -25,18 +28,39 @@ import {
   SAMPLE_STACK_ID,
 } from "./sample-stack";
 
-/** Build the app from its context (and CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION). */
+// https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html
+const ACCOUNT_ID = /^\d{12}$/;
+// Region codes such as us-east-1, eu-central-2, us-gov-west-1: the authorizer's own region pattern.
+const REGION = new RegExp(`^${REGION_PATTERN}$`);
+
+/** Build the app from its context. */
 export function createApp(app: App = new App()): App {
   const props = propsFromContext(app);
-  new CognitoAuthorizerSampleStack(app, SAMPLE_STACK_ID, {
-    ...props,
-    // Unset offline: the template is then environment-agnostic, which is all synth needs.
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-  });
+  new CognitoAuthorizerSampleStack(app, SAMPLE_STACK_ID, { ...props, env: environmentFromContext(app) });
   // AwsSolutions findings fail the synth (cdk-nag 3 is a policy validation plugin): every exception
   // is an acknowledgement (Validations.of(x).acknowledge) beside its resource, with its reason.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   return app;
+}
+
+/**
+ * The stack's environment: pinned only by `-c account=... -c region=...`, environment-agnostic
+ * otherwise (`AWS::Region` and `AWS::AccountId` in the template, resolved by CloudFormation in the
+ * account and region `cdk deploy` targets: the profile's or AWS_REGION's).
+ * Never CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION: the CLI always sets CDK_DEFAULT_REGION, to
+ * us-east-1 when no region is configured, which would pin an offline synth to us-east-1.
+ * https://docs.aws.amazon.com/cdk/v2/guide/configure-env.html#configure-env-when-deploy
+ */
+export function environmentFromContext(app: App): Environment {
+  const account = stringContext(app, "account");
+  const region = stringContext(app, "region");
+  if (account !== undefined && !ACCOUNT_ID.test(account)) {
+    throw new Error(`Context account "${account}" is not a 12-digit AWS account id.`);
+  }
+  if (region !== undefined && !REGION.test(region)) {
+    throw new Error(`Context region "${region}" is not an AWS Region code like eu-west-1.`);
+  }
+  return { account, region };
 }
 
 export function propsFromContext(app: App): CognitoAuthorizerSampleStackProps {
@@ -76,6 +100,8 @@ export function propsFromContext(app: App): CognitoAuthorizerSampleStackProps {
     cognitoDomainPrefix,
     callbackUrls,
     logoutUrls,
+    apiGatewayCloudWatchRole: booleanContext(app, "apiGatewayCloudWatchRole"),
+    userPoolDeletionProtection: booleanContext(app, "userPoolDeletionProtection"),
   };
   if (props.existingUserPool !== undefined) {
     for (const key of [
@@ -83,6 +109,7 @@ export function propsFromContext(app: App): CognitoAuthorizerSampleStackProps {
       "cognitoDomainPrefix",
       "callbackUrls",
       "logoutUrls",
+      "userPoolDeletionProtection",
     ] as const) {
       if (props[key] !== undefined) {
         throw new Error(

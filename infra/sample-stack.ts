@@ -3,7 +3,7 @@
 // end-to-end tests and the local stack share: ApiUrl, UserPoolId, UserPoolClientId, Region.
 
 import * as path from "node:path";
-import { CfnOutput, Fn, Stack, type StackProps, Token, Validations } from "aws-cdk-lib";
+import { CfnOutput, Fn, RemovalPolicy, Stack, type StackProps, Token, Validations } from "aws-cdk-lib";
 import { AuthorizationType, LambdaIntegration } from "aws-cdk-lib/aws-apigateway";
 import { type IUserPool, type IUserPoolClient, UserPool, UserPoolClient } from "aws-cdk-lib/aws-cognito";
 import type { Construct } from "constructs";
@@ -76,6 +76,23 @@ export interface CognitoAuthorizerSampleStackProps extends StackProps {
    * @default "access"
    */
   readonly tokenUse?: TokenUse;
+
+  /**
+   * Set this account and region's API Gateway CloudWatch Logs role (a role of the stack's, retained
+   * by `cdk destroy`): without one, API Gateway refuses the stage's access logging and the first
+   * deploy to a fresh account rolls back. See ProtectedRestApiProps.cloudWatchRole.
+   * @default true - the first deploy works anywhere; turn it off where the account's settings
+   * belong to someone else (a platform team, another stack) and the role is already set
+   */
+  readonly apiGatewayCloudWatchRole?: boolean;
+
+  /**
+   * Turn on deletion protection of the created user pool, and have CloudFormation never delete it
+   * (RETAIN), not even when the create that made it rolls back. Turn it on after the first
+   * successful deploy, once the pool holds users.
+   * @default false - RETAIN_ON_UPDATE_OR_DELETE: kept by `cdk destroy`, deleted by a failed create
+   */
+  readonly userPoolDeletionProtection?: boolean;
 }
 
 export class CognitoAuthorizerSampleStack extends Stack {
@@ -98,11 +115,12 @@ export class CognitoAuthorizerSampleStack extends Stack {
         props.allowUserPasswordAuth !== undefined ||
         props.cognitoDomainPrefix !== undefined ||
         props.callbackUrls !== undefined ||
-        props.logoutUrls !== undefined
+        props.logoutUrls !== undefined ||
+        props.userPoolDeletionProtection !== undefined
       ) {
         throw new Error(
-          "allowUserPasswordAuth, cognitoDomainPrefix, callbackUrls and logoutUrls configure a user pool this stack " +
-            "creates; with an existing user pool, change them on that pool instead.",
+          "allowUserPasswordAuth, cognitoDomainPrefix, callbackUrls, logoutUrls and userPoolDeletionProtection " +
+            "configure a user pool this stack creates; with an existing user pool, change them on that pool instead.",
         );
       }
       const { userPoolId, userPoolClientId } = props.existingUserPool;
@@ -122,6 +140,10 @@ export class CognitoAuthorizerSampleStack extends Stack {
         domainPrefix: props.cognitoDomainPrefix,
         callbackUrls: props.callbackUrls,
         logoutUrls: props.logoutUrls,
+        removalPolicy:
+          props.userPoolDeletionProtection === true
+            ? RemovalPolicy.RETAIN
+            : RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       });
       assertRulesMatchPool(routes, identity.groupNames, identity.scopeNames);
       userPool = identity.userPool;
@@ -129,7 +151,9 @@ export class CognitoAuthorizerSampleStack extends Stack {
       region = this.region;
     }
 
-    this.restApi = new ProtectedRestApi(this, "Api");
+    this.restApi = new ProtectedRestApi(this, "Api", {
+      cloudWatchRole: props.apiGatewayCloudWatchRole ?? true,
+    });
     const api = this.restApi.api;
 
     const integrations = new Map<Backend, LambdaIntegration>();

@@ -1,8 +1,10 @@
 // A REST API prepared for a bearer-token authorizer: RFC 6750 challenges on 401 and 403, CORS
 // headers on every error API Gateway itself answers, JSON access logs that record the authorizer's
 // decision, and stage throttling. Methods are added by CognitoJwtAuthorizer (or by hand).
+// Optionally it also sets the account's API Gateway CloudWatch Logs role, without which API Gateway
+// refuses a stage with access logging (see `cloudWatchRole`).
 
-import { Stack, Validations } from "aws-cdk-lib";
+import { RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import {
   AccessLogFormat,
   Cors,
@@ -43,6 +45,10 @@ export const ACCESS_LOG_FIELDS = {
   errorMessage: "$context.error.message",
 } as const;
 
+/** The AWS managed policy of the API Gateway CloudWatch Logs role, as cdk-nag names it. */
+export const API_GATEWAY_PUSH_TO_CLOUDWATCH_LOGS =
+  "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs";
+
 export interface ProtectedRestApiProps {
   /**
    * Name of the stage (the last segment of the API URL).
@@ -74,6 +80,33 @@ export interface ProtectedRestApiProps {
    * @default RetentionDays.ONE_MONTH
    */
   readonly accessLogRetention?: RetentionDays;
+
+  /**
+   * What CloudFormation does with the access log group when it leaves the stack.
+   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE - `cdk destroy` keeps the record of who called
+   * the API (it still expires after `accessLogRetention`), while the rollback of the create that
+   * made the group deletes it: a failed first deploy leaves nothing behind
+   */
+  readonly accessLogRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * Create an IAM role for API Gateway to write logs with, and make it this account and region's
+   * API Gateway CloudWatch Logs role (`AWS::ApiGateway::Account`). API Gateway refuses a stage with
+   * access logging until the account and region have that role ("CloudWatch Logs role ARN must be
+   * set in account settings to enable logging").
+   *
+   * The setting is one per account and region, shared by every REST API there: turning this on
+   * replaces whatever role is set. The role and the setting are retained when they leave the stack
+   * (`cdk destroy`, a rollback, turning this off): CloudFormation does not reset the setting when it
+   * deletes an `AWS::ApiGateway::Account`, so a deleted role would leave every API in the region
+   * logging through a role that no longer exists.
+   * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html#set-up-access-logging-permissions
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-account.html
+   * @default false - like CDK's `@aws-cdk/aws-apigateway:disableCloudWatchRole`: the account and
+   * region must already have the role (set once by hand, by a platform stack, or by another stack
+   * that turned this on)
+   */
+  readonly cloudWatchRole?: boolean;
 }
 
 export class ProtectedRestApi extends Construct {
@@ -95,13 +128,18 @@ export class ProtectedRestApi extends Construct {
 
     this.accessLogGroup = new LogGroup(this, "AccessLogs", {
       retention: props.accessLogRetention ?? RetentionDays.ONE_MONTH,
+      // RetainExceptOnCreate: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html
+      removalPolicy: props.accessLogRemovalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
+    const cloudWatchRole = props.cloudWatchRole ?? false;
 
     this.api = new RestApi(this, "Api", {
       description: `Sample API protected by a Cognito JWT authorizer (${Stack.of(this).stackName})`,
       endpointTypes: [EndpointType.REGIONAL],
-      // The account-wide CloudWatch role is an account setting, not this stack's business.
-      cloudWatchRole: false,
+      // RestApi creates the role and the AWS::ApiGateway::Account, and makes the stage depend on
+      // the Account: the setting exists before API Gateway checks it for the access log.
+      cloudWatchRole,
+      ...(cloudWatchRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
       defaultCorsPreflightOptions: {
         allowOrigins: [this.corsAllowOrigin],
         allowMethods: Cors.ALL_METHODS,
@@ -138,11 +176,21 @@ export class ProtectedRestApi extends Construct {
       {
         id: "AwsSolutions-APIG6",
         reason:
-          "Execution logging needs the account-wide API Gateway CloudWatch role, an account setting " +
-          "this stack must not change; the JSON access log records status, principal and the " +
+          "Execution logging is off: API Gateway would create its log group " +
+          "(API-Gateway-Execution-Logs_<api id>/<stage>) itself, outside the stack, never expiring " +
+          "and left behind by cdk destroy; the JSON access log records status, principal and the " +
           "authorizer's status, latency and error for every request.",
       },
     );
+    if (cloudWatchRole) {
+      Validations.of(this.api.node.findChild("CloudWatchRole")).acknowledge({
+        id: `AwsSolutions-IAM4[${API_GATEWAY_PUSH_TO_CLOUDWATCH_LOGS}]`,
+        reason:
+          "AmazonAPIGatewayPushToCloudWatchLogs is the policy API Gateway documents for its CloudWatch " +
+          "Logs role; the role is shared by every API in the account and region, so it cannot be " +
+          "scoped to this API's log group.",
+      });
+    }
 
     const cors = {
       "Access-Control-Allow-Origin": `'${this.corsAllowOrigin}'`,

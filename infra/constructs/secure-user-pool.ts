@@ -114,8 +114,16 @@ export interface SecureUserPoolProps {
 
   /**
    * What CloudFormation does with the pool when it leaves the stack (or the stack is deleted).
-   * @default RemovalPolicy.RETAIN - the pool holds users and password hashes that cannot be
-   * exported or recreated; with RETAIN, deletion protection is also turned on
+   * Deletion protection follows it: ACTIVE only with RETAIN, under which CloudFormation never
+   * deletes the pool. With any other policy it stays INACTIVE, because Cognito refuses to delete a
+   * protected pool (InvalidParameterException), so a rollback's delete would fail and leave the
+   * stack in ROLLBACK_FAILED with the pool behind.
+   * https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-deletion-protection.html
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html
+   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE - `cdk destroy`, an update that removes or
+   * replaces the pool, and every later rollback keep it (its users and password hashes cannot be
+   * exported or recreated); the rollback of the create that made it deletes it, while it is still
+   * empty. Pass RETAIN once the pool holds users, to also turn on deletion protection
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -132,7 +140,7 @@ export class SecureUserPool extends Construct {
     super(scope, id);
     assertValidProps(props);
 
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
     this.userPool = new UserPool(this, "UserPool", {
       // Users are created by an administrator (admin-create-user); nobody signs themselves up.
       selfSignUpEnabled: false,

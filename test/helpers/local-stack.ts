@@ -34,10 +34,16 @@ export async function startTarget(
       Record<string, string>
     >;
     const outputs = Object.values(stacks)[0];
-    if (outputs?.["ApiUrl"] === undefined || outputs["UserPoolId"] === undefined) {
-      throw new Error(`${outputsFile}: expected the stack's ApiUrl, UserPoolId and UserPoolClientId outputs`);
+    const missing = ["ApiUrl", "UserPoolId", "UserPoolClientId", "Region"].filter(
+      (key) => outputs?.[key] === undefined,
+    );
+    if (outputs === undefined || missing.length > 0) {
+      throw new Error(
+        `${outputsFile}: expected the stack's ApiUrl, UserPoolId, UserPoolClientId and Region outputs; missing ${missing.join(", ")}`,
+      );
     }
-    const cognito = new CognitoIdentityProviderClient({ region: outputs["Region"] ?? "us-east-1" });
+    // The pool's Region, never a guess: the stack may live in any Region.
+    const cognito = new CognitoIdentityProviderClient({ region: outputs["Region"] });
     return {
       outputs,
       local: undefined,

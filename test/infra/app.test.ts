@@ -3,13 +3,14 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { App, Stack, Validations } from "aws-cdk-lib";
+import { App, Stack, Token, Validations } from "aws-cdk-lib";
 import { LambdaIntegration, RestApi } from "aws-cdk-lib/aws-apigateway";
 import { Template } from "aws-cdk-lib/assertions";
 import { Code, Function as LambdaFunction, Runtime } from "aws-cdk-lib/aws-lambda";
 import { AwsSolutionsChecks } from "cdk-nag";
-import { createApp, propsFromContext } from "../../infra/app";
+import { createApp, environmentFromContext, propsFromContext } from "../../infra/app";
 import { SAMPLE_STACK_ID } from "../../infra/sample-stack";
+import { environmentLiterals } from "../helpers/environment-literals";
 
 const CDK_JSON_CONTEXT = JSON.parse(readFileSync(join(__dirname, "..", "..", "cdk.json"), "utf8")).context;
 
@@ -59,9 +60,16 @@ describe("context validation", () => {
       { userPoolId: "us-east-1_AbC123", userPoolClientId: "abc123", logoutUrls: "https://app.example.com/" },
       /Context logoutUrls configures a user pool the stack creates; it cannot be combined with userPoolId/,
     ],
+    [{ apiGatewayCloudWatchRole: "no" }, /Context apiGatewayCloudWatchRole must be true or false; got "no"/],
+    [
+      { userPoolId: "us-east-1_AbC123", userPoolClientId: "abc123", userPoolDeletionProtection: "true" },
+      /Context userPoolDeletionProtection configures a user pool the stack creates/,
+    ],
+    [{ account: "12345" }, /Context account "12345" is not a 12-digit AWS account id/],
+    [{ region: "Europe" }, /Context region "Europe" is not an AWS Region code like eu-west-1/],
   ])("%j is refused", (context, message) => {
     // Protects: a mistyped switch fails before anything is built, saying what to pass instead.
-    expect(() => propsFromContext(appWith(context))).toThrow(message);
+    expect(() => createApp(appWith(context))).toThrow(message);
   });
 
   test("valid switches become typed stack props", () => {
@@ -73,6 +81,8 @@ describe("context validation", () => {
           requireOAuthScopes: "false",
           cognitoDomainPrefix: "my-sample-auth",
           callbackUrls: "https://app.example.com/cb, http://localhost:3000/cb",
+          apiGatewayCloudWatchRole: "false",
+          userPoolDeletionProtection: "true",
         }),
       ),
     ).toEqual({
@@ -81,6 +91,61 @@ describe("context validation", () => {
       requireOAuthScopes: false,
       cognitoDomainPrefix: "my-sample-auth",
       callbackUrls: ["https://app.example.com/cb", "http://localhost:3000/cb"],
+      apiGatewayCloudWatchRole: false,
+      userPoolDeletionProtection: true,
+    });
+  });
+});
+
+describe("environment", () => {
+  // What the CDK CLI puts in the app's environment on a machine with no AWS configuration:
+  // CDK_DEFAULT_REGION falls back to us-east-1 (and CDK_DEFAULT_ACCOUNT is set whenever credentials are).
+  const CLI_DEFAULTS = { CDK_DEFAULT_REGION: "us-east-1", CDK_DEFAULT_ACCOUNT: "123456789012" };
+  const saved = { ...process.env };
+  beforeEach(() => Object.assign(process.env, CLI_DEFAULTS));
+  afterEach(() => {
+    for (const key of Object.keys(CLI_DEFAULTS)) delete process.env[key];
+    Object.assign(process.env, saved);
+  });
+
+  test("without account and region context the template names no Region and no account, even with the CLI's defaults set", () => {
+    // Protects: `cdk synth` on a laptop without AWS configuration produces a template that deploys
+    // to any account and Region (AWS::Region and AWS::AccountId), not one silently pinned to us-east-1.
+    // Arrange
+    const app = createApp(appWith({}));
+    // Act
+    const stack = app.node.findChild(SAMPLE_STACK_ID) as Stack;
+    const template = Template.fromStack(stack).toJSON();
+    // Assert
+    expect(Token.isUnresolved(stack.region)).toBe(true);
+    expect(Token.isUnresolved(stack.account)).toBe(true);
+    expect(environmentLiterals(template)).toEqual([]);
+  });
+
+  test("-c account=... -c region=... pins the stack to that environment", () => {
+    // Protects: a user who wants a pinned production stack still gets one, named in its ARNs.
+    // Arrange
+    const app = createApp(appWith({ account: "210987654321", region: "eu-west-1" }));
+    // Act
+    const stack = app.node.findChild(SAMPLE_STACK_ID) as Stack;
+    const template = Template.fromStack(stack);
+    // Assert
+    expect([stack.account, stack.region]).toEqual(["210987654321", "eu-west-1"]);
+    expect(template.findOutputs("Region").Region?.Value).toBe("eu-west-1");
+    expect(environmentLiterals(template.toJSON()).join("\n")).toMatch(
+      /arn:aws:execute-api:eu-west-1:210987654321:/,
+    );
+  });
+
+  test("an account or a region alone pins only that half", () => {
+    // Protects: -c region=... does not invent an account (and the other way round).
+    expect(environmentFromContext(appWith({ region: "ap-southeast-2" }))).toEqual({
+      account: undefined,
+      region: "ap-southeast-2",
+    });
+    expect(environmentFromContext(appWith({ account: "210987654321" }))).toEqual({
+      account: "210987654321",
+      region: undefined,
     });
   });
 });
@@ -113,6 +178,18 @@ describe("cdk-nag AwsSolutions", () => {
     expect(report.violations).toEqual([]);
     expect(report.success).toBe(true);
     expect(() => app.synth()).not.toThrow();
+  });
+
+  test.each([
+    { apiGatewayCloudWatchRole: "false" },
+    { userPoolDeletionProtection: "true", requireOAuthScopes: "true", cognitoDomainPrefix: "my-sample-auth" },
+    { userPoolId: "eu-west-1_AbC123xyz", userPoolClientId: "abc123def456" },
+    { account: "210987654321", region: "eu-west-1" },
+  ])("with %j the app has no unacknowledged finding either", (context) => {
+    // Protects: acknowledgements that match only the default template (an ARN naming AWS::Partition,
+    // a role that exists only with the CloudWatch role on) would fail the switches users deploy with.
+    const stack = createApp(appWith(context)).node.findChild(SAMPLE_STACK_ID);
+    expect(new AwsSolutionsChecks().validateScope(stack).violations).toEqual([]);
   });
 
   test("every acknowledgement sits on a specific construct, never the stack, with a real reason", () => {

@@ -164,10 +164,12 @@ describe("sample stack (default context)", () => {
     });
   });
 
-  test("user pool: admin-created users, 12+ character passwords, optional TOTP, email recovery, retained", () => {
-    // Protects: the pool's security posture, and that deleting the stack never deletes the users.
+  test("user pool: admin-created users, 12+ character passwords, optional TOTP, email recovery, kept by cdk destroy", () => {
+    // Protects: the pool's security posture, and that deleting the stack never deletes the users,
+    // while the rollback of a failed first deploy deletes the still-empty pool (RetainExceptOnCreate;
+    // deletion protection off, or Cognito would refuse that delete: see secure-user-pool.test.ts).
     template.hasResource("AWS::Cognito::UserPool", {
-      DeletionPolicy: "Retain",
+      DeletionPolicy: "RetainExceptOnCreate",
       UpdateReplacePolicy: "Retain",
       Properties: Match.objectLike({
         AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
@@ -175,7 +177,7 @@ describe("sample stack (default context)", () => {
         MfaConfiguration: "OPTIONAL",
         EnabledMfas: ["SOFTWARE_TOKEN_MFA"],
         AccountRecoverySetting: { RecoveryMechanisms: [{ Name: "verified_email", Priority: 1 }] },
-        DeletionProtection: "ACTIVE",
+        DeletionProtection: "INACTIVE",
       }),
     });
   });
@@ -292,6 +294,44 @@ describe("sample stack (default context)", () => {
     expect(outputs.Region!.Value).toEqual({ Ref: "AWS::Region" });
   });
 
+  test("sets the account's API Gateway CloudWatch Logs role, before the stage that logs", () => {
+    // Protects: the first `cdk deploy` on a fresh account and region, where API Gateway refuses the
+    // access-logging stage until the account names a CloudWatch Logs role.
+    template.resourceCountIs("AWS::ApiGateway::Account", 1);
+    const [accountId] = Object.keys(template.findResources("AWS::ApiGateway::Account"));
+    template.hasResource("AWS::ApiGateway::Stage", { DependsOn: Match.arrayWith([accountId]) });
+  });
+
+  test("cdk destroy keeps exactly the user pool, the access log group, the CloudWatch role and the account setting", () => {
+    // Protects: the README's list of what remains after `cdk destroy` (and the commands that remove
+    // it); a new stateful resource must be added there, and to this list, on purpose.
+    const kept = Object.entries(
+      template.toJSON().Resources as Record<string, { Type: string; DeletionPolicy?: string }>,
+    )
+      .filter(([, r]) => r.DeletionPolicy === "Retain" || r.DeletionPolicy === "RetainExceptOnCreate")
+      .map(([id, r]) => `${r.Type} ${id}`)
+      .sort();
+    expect(kept).toEqual([
+      expect.stringMatching(/^AWS::ApiGateway::Account ApiAccount/),
+      expect.stringMatching(/^AWS::Cognito::UserPool IdentityUserPool/),
+      expect.stringMatching(/^AWS::IAM::Role ApiCloudWatchRole/),
+      expect.stringMatching(/^AWS::Logs::LogGroup ApiAccessLogs/),
+    ]);
+  });
+
+  test("a failed first deploy leaves only the CloudWatch role and the account setting behind", () => {
+    // Protects: retrying `cdk deploy` after a failed create needs no manual cleanup of pools or log
+    // groups (their DeletionPolicy is RetainExceptOnCreate); only the account-wide role stays, so
+    // that a setting other APIs may rely on never names a deleted role.
+    const retainedOnRollback = Object.values(
+      template.toJSON().Resources as Record<string, { Type: string; DeletionPolicy?: string }>,
+    )
+      .filter((r) => r.DeletionPolicy === "Retain")
+      .map((r) => r.Type)
+      .sort();
+    expect(retainedOnRollback).toEqual(["AWS::ApiGateway::Account", "AWS::IAM::Role"]);
+  });
+
   test("the user pool keeps its logical id", () => {
     // Protects: renaming a construct on the path would make CloudFormation create a new, empty pool.
     expect(Object.keys(template.findResources("AWS::Cognito::UserPool"))).toEqual([
@@ -306,6 +346,26 @@ describe("sample stack variants (context)", () => {
     const template = sampleTemplate({ allowUserPasswordAuth: "true" });
     template.hasResourceProperties("AWS::Cognito::UserPoolClient", {
       ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    });
+  });
+
+  test("apiGatewayCloudWatchRole=false leaves the account setting alone: no role, no AWS::ApiGateway::Account", () => {
+    // Protects: accounts whose API Gateway settings belong to someone else (a platform team,
+    // another stack) are not touched when the user says so.
+    const template = sampleTemplate({ apiGatewayCloudWatchRole: "false" });
+    template.resourceCountIs("AWS::ApiGateway::Account", 0);
+    expect(
+      Object.keys(template.findResources("AWS::IAM::Role")).filter((id) => id.includes("CloudWatch")),
+    ).toEqual([]);
+    template.hasResource("AWS::ApiGateway::Stage", { DependsOn: Match.absent() });
+  });
+
+  test("userPoolDeletionProtection=true turns deletion protection on and never deletes the pool", () => {
+    // Protects: the hardening step the README gives for a pool that holds users.
+    sampleTemplate({ userPoolDeletionProtection: "true" }).hasResource("AWS::Cognito::UserPool", {
+      DeletionPolicy: "Retain",
+      UpdateReplacePolicy: "Retain",
+      Properties: Match.objectLike({ DeletionProtection: "ACTIVE" }),
     });
   });
 

@@ -1,10 +1,12 @@
 // infra/constructs/secure-user-pool.ts on its own: Cognito's deploy-time rules applied to its props,
 // so any user of the construct gets a synth error naming the prop instead of a failed deploy
-// (the rules themselves are tested case by case in cognito-rules.test.ts).
+// (the rules themselves are tested case by case in cognito-rules.test.ts); and what CloudFormation
+// does with the pool on `cdk destroy`, on replacement and on a rollback, with deletion protection
+// consistent with it.
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { App, Duration, Stack } from "aws-cdk-lib";
+import { App, Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { SecureUserPool, type SecureUserPoolProps } from "../../infra/constructs/secure-user-pool";
 
@@ -137,4 +139,43 @@ describe("SecureUserPool refuses at synth what Cognito would refuse at deploy", 
     // Protects: the construct's users get the rule, in the prop's name, before anything deploys.
     expect(() => new SecureUserPool(testStack(), "Identity", props)).toThrow(message);
   });
+});
+
+describe("removal policy and deletion protection", () => {
+  test.each([
+    {
+      removalPolicy: undefined,
+      name: "default",
+      deletionPolicy: "RetainExceptOnCreate",
+      updateReplacePolicy: "Retain",
+      deletionProtection: "INACTIVE",
+    },
+    {
+      removalPolicy: RemovalPolicy.RETAIN,
+      name: "RETAIN",
+      deletionPolicy: "Retain",
+      updateReplacePolicy: "Retain",
+      deletionProtection: "ACTIVE",
+    },
+    {
+      removalPolicy: RemovalPolicy.DESTROY,
+      name: "DESTROY",
+      deletionPolicy: "Delete",
+      updateReplacePolicy: "Delete",
+      deletionProtection: "INACTIVE",
+    },
+  ])(
+    "$name: DeletionPolicy $deletionPolicy, UpdateReplacePolicy $updateReplacePolicy, deletion protection $deletionProtection",
+    ({ removalPolicy, deletionPolicy, updateReplacePolicy, deletionProtection }) => {
+      // Protects: by default `cdk destroy` and a replacing update keep the users, while a failed first
+      // deploy deletes the still-empty pool. Deletion protection is ACTIVE only under RETAIN, where
+      // CloudFormation never deletes the pool: Cognito refuses to delete a protected pool, so under
+      // any other policy a rollback's delete would fail (ROLLBACK_FAILED) and leave the pool behind.
+      template({ removalPolicy }).hasResource("AWS::Cognito::UserPool", {
+        DeletionPolicy: deletionPolicy,
+        UpdateReplacePolicy: updateReplacePolicy,
+        Properties: { DeletionProtection: deletionProtection },
+      });
+    },
+  );
 });
