@@ -12,8 +12,13 @@ import { accessClaims, b64url, generateTestKey, signToken } from "../../tools/is
 const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /** The mutated string is the original token. (Non-canonical re-spellings of the signature are refused.) */
+/**
+ * Does `Bearer ${mutated}` still carry exactly the original token? Only when the mutations added
+ * spaces before it (more of the 1*SP separator) or spaces and tabs after it (outer whitespace,
+ * RFC 9110 §5.6.3, which the parser trims): any other change is another token.
+ */
 function sameSignedToken(mutated: string, original: string): boolean {
-  return mutated === original;
+  return mutated.replace(/^ +/, "").replace(/[ \t]+$/, "") === original;
 }
 
 // --- (a) token mutations -----------------------------------------------------------------------------
