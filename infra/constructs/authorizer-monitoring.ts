@@ -70,7 +70,7 @@ export const INTERNAL_ERROR: Reason = "internal_error";
 
 /**
  * p99 Duration above which the duration alarm fires, by default. A healthy authorizer answers in a
- * few milliseconds (README, "Performance": about 0.2 ms of CPU per verification, 1 ms billed); the
+ * few milliseconds (README, "Performance": about 60 µs of CPU per verification, 1 ms billed); the
  * one slow path is waiting for the JWKS endpoint, which the fetcher bounds at 1.5 s
  * (lambda/authorizer/jwks-fetcher.ts). One second is far above normal, well below the function's
  * 10 s timeout, and reached only when requests wait on the network or the function is starved.

@@ -158,7 +158,7 @@ export interface CognitoJwtAuthorizerProps {
 
   /**
    * Powertools log level (POWERTOOLS_LOG_LEVEL).
-   * @default "INFO" - one line per decision
+   * @default "INFO" - one line per Deny and per 401; Allows are logged at DEBUG only
    */
   readonly logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR";
 

@@ -134,6 +134,9 @@ export class ProtectedRestApi extends Construct {
     const cloudWatchRole = props.cloudWatchRole ?? false;
 
     this.api = new RestApi(this, "Api", {
+      // Unique per stack and construct: API Gateway's metrics are keyed by ApiName, so two APIs of
+      // the same name in one account and Region would share the dashboard's graphs and alarms.
+      restApiName: `${Stack.of(this).stackName}-${id}`,
       description: `Sample API protected by a Cognito JWT authorizer (${Stack.of(this).stackName})`,
       endpointTypes: [EndpointType.REGIONAL],
       // RestApi creates the role and the AWS::ApiGateway::Account, and makes the stage depend on

@@ -84,9 +84,11 @@ export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
       );
       const reason: Reason = decision.allowed
         ? "allowed"
-        : decision.route === undefined
-          ? "unknown_route"
-          : "forbidden_route";
+        : decision.nonNormalPath === true
+          ? "non_normal_path"
+          : decision.route === undefined
+            ? "unknown_route"
+            : "forbidden_route";
       log(logger, decision.allowed ? "allow" : "deny", reason, arn, context.sub, decision.route);
       return {
         principalId: context.sub,
@@ -129,7 +131,7 @@ function callerContext(claims: CognitoClaims): CallerContext {
 /**
  * The groups as one context string (API Gateway context values are strings, numbers or booleans):
  * comma-separated, with `%` and `,` inside a name percent-encoded, so that a backend recovers each
- * name exactly with `groups.split(",").map(decodeURIComponent)` even when Cognito names contain a
+ * name exactly with `groups === "" ? [] : groups.split(",").map(decodeURIComponent)` even when Cognito names contain a
  * comma (its GroupName pattern allows punctuation). Names without `%` or `,` are written as they are.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
  */
@@ -148,7 +150,7 @@ function splitScopes(scope: string): string[] {
 
 // One line per decision: WARN for a 401, INFO for a Deny, DEBUG for an Allow. At the default level
 // (INFO) an Allow writes nothing: the line cost more than the signature check (README, Performance),
-// and API Gateway's access log already records every request with its principal and the
+// and API Gateway's access log already records each request it serves with its principal and the
 // authorizer's status (infra/constructs/protected-rest-api.ts). Every refusal keeps its record.
 // Never the token, its signature or the Authorization header: the reason
 // code, a short detail (our own messages, or aws-jwt-verify's cut to 120 characters, which can echo a

@@ -25,6 +25,7 @@ export const REASONS = [
   "malformed_method_arn",
   "forbidden_route",
   "unknown_route",
+  "non_normal_path",
   "internal_error",
 ] as const;
 export type Reason = (typeof REASONS)[number];

@@ -245,7 +245,11 @@ export function compileRouteTable(routes: readonly string[]): RouteTable {
  */
 export function isNormalRequestPath(path: string): boolean {
   if (!path.startsWith("/")) return false;
-  return requestSegments(path).every((s) => s !== "" && s !== "." && s !== "..");
+  return requestSegments(path).every((s) => {
+    // `%2e` is an encoded `.` (RFC 3986 §2.3: unreserved, so normalisers decode it).
+    const dots = s.includes("%") ? s.replace(/%2e/gi, ".") : s;
+    return dots !== "" && dots !== "." && dots !== "..";
+  });
 }
 
 /**

@@ -37,7 +37,7 @@ export function validateRules(value: unknown): RouteRule[] {
   }
   if (value.length === 0) {
     throw new RouteRulesError(
-      "the rule list is empty: list the routes the authorizer guards, or leave it unset",
+      'the rule list is empty: list the routes the authorizer guards (or, for ROUTE_RULES, "*" to let every valid token call every route)',
     );
   }
   const raw = value as { route: unknown }[];

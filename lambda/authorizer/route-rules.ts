@@ -61,6 +61,8 @@ export interface RouteDecision {
   readonly allowed: boolean;
   /** The complete, cache-safe statement list for THIS CALLER (resources start with arn.resourcePrefix). */
   readonly statements: readonly PolicyStatement[];
+  /** The request path has an empty or a dot segment: denied, whatever route it might reach. */
+  readonly nonNormalPath?: true;
 }
 
 export interface CompiledRouteRules {
@@ -142,12 +144,27 @@ class Compiled implements CompiledRouteRules {
 
   decide(caller: Caller, arn: MethodArn): RouteDecision {
     const allowed = this.rules.map((rule) => allows(rule, caller));
-    const index = isNormalRequestPath(arn.path) ? this.table.resolveIndex(arn.method, arn.path) : undefined;
+    if (!isNormalRequestPath(arn.path)) {
+      // Denied, but with the caller's own policy, which denies every such path itself: one stray
+      // `//` from a client must not lock the token out of the whole stage for the cache TTL.
+      return {
+        route: undefined,
+        allowed: false,
+        statements: this.statementsFor(allowed, arn),
+        nonNormalPath: true,
+      };
+    }
+    const index = this.table.resolveIndex(arn.method, arn.path);
     if (index === undefined) {
       // The request reached this authorizer, yet the rules do not list its route: the deployment and
       // the rules disagree. Fail closed for this token (for the cache TTL) rather than guess.
       return { route: undefined, allowed: false, statements: denyAll(arn) };
     }
+    const statements = this.statementsFor(allowed, arn);
+    return { route: this.table.routes[index]?.route, allowed: allowed[index] === true, statements };
+  }
+
+  private statementsFor(allowed: readonly boolean[], arn: MethodArn): readonly PolicyStatement[] {
     const key = `${arn.resourcePrefix}|${allowed.map((a) => (a ? "1" : "0")).join("")}`;
     let statements = this.memo.get(key);
     if (!statements) {
@@ -155,7 +172,7 @@ class Compiled implements CompiledRouteRules {
       if (this.memo.size >= MEMO_LIMIT) this.memo.delete(this.memo.keys().next().value as string);
       this.memo.set(key, statements);
     }
-    return { route: this.table.routes[index]?.route, allowed: allowed[index] === true, statements };
+    return statements;
   }
 
   private build(allowed: readonly boolean[], arn: MethodArn): readonly PolicyStatement[] {

@@ -112,3 +112,16 @@ describe("access log group", () => {
     expect(JSON.stringify(stage?.Properties.AccessLogSetting.DestinationArn)).toContain(`"Ref":"${groupId}"`);
   });
 });
+
+describe("API name", () => {
+  test("is unique per stack and construct, so API Gateway's per-ApiName metrics never mix two APIs", () => {
+    // Protects: the dashboard and alarms (dimension ApiName) see this API only, not every API that
+    // kept CDK's default name "Api" in the same account and Region.
+    const app = testApp();
+    const [stackOne, stackTwo] = [apiStack(app, "One"), apiStack(app, "Two")];
+    const one = Template.fromStack(stackOne);
+    const two = Template.fromStack(stackTwo);
+    one.hasResourceProperties("AWS::ApiGateway::RestApi", { Name: "One-Api" });
+    two.hasResourceProperties("AWS::ApiGateway::RestApi", { Name: "Two-Api" });
+  });
+});

@@ -139,6 +139,16 @@ describe("decision lines at the default log level (INFO)", () => {
     expect(h.logs.lines).toEqual([]);
   });
 
+  it("logs a path with an empty or dot segment as non_normal_path, and keeps the caller's policy", async () => {
+    const token = signToken(h.key, accessClaims());
+    const outcome = await h.run(tokenEvent(`Bearer ${token}`, "GET", "/items//"));
+    if (outcome.kind !== "policy") throw new Error(`expected a policy, got ${outcome.kind}`);
+    expect(outcome.result.policyDocument.Statement.map((s) => s.Effect)).toEqual(["Allow", "Deny"]);
+    expect(h.logs.decisions()).toEqual([
+      expect.objectContaining({ level: "INFO", outcome: "deny", reason: "non_normal_path" }),
+    ]);
+  });
+
   it("writes one INFO line for a Deny and one WARN line for a 401, with the reason", async () => {
     const reader = signToken(h.key, accessClaims({ "cognito:groups": ["readers"] }));
     await h.run(tokenEvent(`Bearer ${reader}`, "DELETE", "/items/7"));

@@ -259,7 +259,10 @@ describe("the example rules, for four callers", () => {
     "GET /admin//x",
   ])("denies %s directly (a path not in normal form), and no cached policy allows it", (request) => {
     const admin = caller(["items/read", "items/write"], ["admins"]);
-    expect(compiled.decide(admin, arnFor(request))).toMatchObject({ route: undefined, allowed: false });
+    const decision = compiled.decide(admin, arnFor(request));
+    expect(decision).toMatchObject({ route: undefined, allowed: false, nonNormalPath: true });
+    // The caller's own policy (which denies such paths), not a stage-wide Deny for the cache TTL.
+    expect(decision.statements).toEqual(compiled.decide(admin, arnFor("GET /me")).statements);
     for (const first of requests) {
       const doc = { Version: "2012-10-17", Statement: compiled.decide(admin, arnFor(first)).statements };
       expect(evaluatePolicy(doc, arnFor(request).resourcePrefix + request.replace(" /", "/")).decision).toBe(
@@ -267,6 +270,14 @@ describe("the example rules, for four callers", () => {
       );
     }
   });
+
+  it.each(["GET /items/%2e", "GET /items/%2E%2e", "DELETE /items/42/.%2E"])(
+    "denies %s directly (a percent-encoded dot segment)",
+    (request) => {
+      const admin = caller(["items/read", "items/write"], ["admins"]);
+      expect(compiled.decide(admin, arnFor(request))).toMatchObject({ allowed: false, nonNormalPath: true });
+    },
+  );
 
   it("names the matched route", () => {
     expect(compiled.decide(caller([], []), arnFor("GET /items/42")).route).toBe("GET /items/{id}");
