@@ -245,11 +245,22 @@ export function compileRouteTable(routes: readonly string[]): RouteTable {
  */
 export function isNormalRequestPath(path: string): boolean {
   if (!path.startsWith("/")) return false;
-  return requestSegments(path).every((s) => {
-    // `%2e` is an encoded `.` (RFC 3986 §2.3: unreserved, so normalisers decode it).
-    const dots = s.includes("%") ? s.replace(/%2e/gi, ".") : s;
-    return dots !== "" && dots !== "." && dots !== "..";
-  });
+  return requestSegments(path).every((s) => s !== "" && s !== "." && s !== "..");
+}
+
+/**
+ * Does the path have a dot segment spelled with `%2e` (an encoded `.`, RFC 3986 §2.3: unreserved,
+ * so normalisers decode it)? Such a path is in normal form as written, and no policy glob lists
+ * its spellings: route-rules.ts denies it for the whole stage instead.
+ */
+export function hasEncodedDotSegment(path: string): boolean {
+  return (
+    path.includes("%") &&
+    requestSegments(path).some((s) => {
+      const dots = s.replace(/%2e/gi, ".");
+      return dots !== s && (dots === "." || dots === "..");
+    })
+  );
 }
 
 /**

@@ -44,7 +44,13 @@ import {
 } from "./overlap-analysis";
 import { refuseInexpressible } from "./overlap-refusal";
 import { everyRoute, type PolicyStatement, statement } from "./policy";
-import { compileRouteTable, isNormalRequestPath, type RouteTable, RouteTableError } from "./route-match";
+import {
+  compileRouteTable,
+  hasEncodedDotSegment,
+  isNormalRequestPath,
+  type RouteTable,
+  RouteTableError,
+} from "./route-match";
 import { RouteRulesError, validateRules, where } from "./route-rule-validation";
 
 export { RouteRulesError } from "./route-rule-validation";
@@ -153,6 +159,11 @@ class Compiled implements CompiledRouteRules {
         statements: this.statementsFor(allowed, arn),
         nonNormalPath: true,
       };
+    }
+    if (hasEncodedDotSegment(arn.path)) {
+      // No glob of the caller's policy denies this spelling: the policy returned for this request
+      // is what API Gateway applies to it, so only a Deny of the whole stage refuses it.
+      return { route: undefined, allowed: false, statements: denyAll(arn), nonNormalPath: true };
     }
     const index = this.table.resolveIndex(arn.method, arn.path);
     if (index === undefined) {

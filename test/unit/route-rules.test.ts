@@ -263,6 +263,11 @@ describe("the example rules, for four callers", () => {
     expect(decision).toMatchObject({ route: undefined, allowed: false, nonNormalPath: true });
     // The caller's own policy (which denies such paths), not a stage-wide Deny for the cache TTL.
     expect(decision.statements).toEqual(compiled.decide(admin, arnFor("GET /me")).statements);
+    // API Gateway applies the returned policy to this very request: it must deny it.
+    const own = { Version: "2012-10-17", Statement: decision.statements };
+    expect(evaluatePolicy(own, arnFor(request).resourcePrefix + request.replace(" /", "/")).decision).toBe(
+      "Deny",
+    );
     for (const first of requests) {
       const doc = { Version: "2012-10-17", Statement: compiled.decide(admin, arnFor(first)).statements };
       expect(evaluatePolicy(doc, arnFor(request).resourcePrefix + request.replace(" /", "/")).decision).toBe(
@@ -275,7 +280,13 @@ describe("the example rules, for four callers", () => {
     "denies %s directly (a percent-encoded dot segment)",
     (request) => {
       const admin = caller(["items/read", "items/write"], ["admins"]);
-      expect(compiled.decide(admin, arnFor(request))).toMatchObject({ allowed: false, nonNormalPath: true });
+      const decision = compiled.decide(admin, arnFor(request));
+      expect(decision).toMatchObject({ allowed: false, nonNormalPath: true });
+      // API Gateway applies the returned policy to this very request: it must deny it.
+      const own = { Version: "2012-10-17", Statement: decision.statements };
+      expect(evaluatePolicy(own, arnFor(request).resourcePrefix + request.replace(" /", "/")).decision).toBe(
+        "Deny",
+      );
     },
   );
 
