@@ -12,6 +12,7 @@ import { App } from "aws-cdk-lib";
 import { createApp } from "../../infra/app";
 import { SAMPLE_STACK_ID } from "../../infra/sample-stack";
 import { environmentLiterals } from "../helpers/environment-literals";
+import { realSynth } from "../helpers/real-synth";
 
 jest.setTimeout(300_000);
 
@@ -87,25 +88,7 @@ let findings: Finding[];
 beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), "cfn-lint-"));
   synthDir = join(scratch, "cdk.out");
-  const result = spawnSync(
-    join(ROOT, "node_modules", ".bin", "cdk"),
-    ["synth", "--no-notices", "--quiet", "--output", synthDir],
-    {
-      cwd: ROOT,
-      encoding: "utf8",
-      timeout: 200_000,
-      env: {
-        ...process.env,
-        CDK_DISABLE_VERSION_CHECK: "1",
-        CDK_DISABLE_CLI_TELEMETRY: "true",
-        // Offline: never wait for the EC2 metadata endpoint while looking for a default region.
-        AWS_EC2_METADATA_DISABLED: "true",
-      },
-    },
-  );
-  if (result.status !== 0) {
-    throw new Error(`cdk synth failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
-  }
+  realSynth(synthDir);
   for (const [name, context] of Object.entries(VARIANTS)) {
     const outdir = join(scratch, `variant-${name.replace(/[^A-Za-z0-9=]+/g, "-")}`);
     createApp(

@@ -3,7 +3,7 @@
 // process, with its JWKS served from loopback, and asked for real decisions: what `cdk deploy`
 // would upload is a module that starts and decides.
 
-import { execFile, spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { createSign, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -13,10 +13,10 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { SAMPLE_STACK_ID } from "../../infra/sample-stack";
+import { realSynth } from "../helpers/real-synth";
 
 jest.setTimeout(240_000);
 
-const ROOT = join(__dirname, "..", "..");
 const USER_POOL_ID = "us-east-1_AbC123";
 const CLIENT_ID = "sampleclient1";
 const METHOD_ARN_PREFIX = "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod";
@@ -50,25 +50,7 @@ let template: SynthesizedTemplate;
 
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), "cdk-synth-"));
-  const result = spawnSync(
-    join(ROOT, "node_modules", ".bin", "cdk"),
-    ["synth", "--no-notices", "--quiet", "--output", outdir],
-    {
-      cwd: ROOT,
-      encoding: "utf8",
-      timeout: 200_000,
-      env: {
-        ...process.env,
-        CDK_DISABLE_VERSION_CHECK: "1",
-        CDK_DISABLE_CLI_TELEMETRY: "true",
-        // Offline: never wait for the EC2 metadata endpoint while looking for a default region.
-        AWS_EC2_METADATA_DISABLED: "true",
-      },
-    },
-  );
-  if (result.status !== 0) {
-    throw new Error(`cdk synth failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
-  }
+  realSynth(outdir);
   template = JSON.parse(readFileSync(join(outdir, `${SAMPLE_STACK_ID}.template.json`), "utf8"));
 });
 
