@@ -2,17 +2,14 @@
 // ("alphanumeric characters, hyphens, and underscores. Maximum length is 128 characters"), checked
 // where ProtectedRestApi takes its stageName prop.
 
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { App, Stack } from "aws-cdk-lib";
+import { Stack } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { assertStageName } from "../../infra/constructs/api-gateway-rules";
 import { ProtectedRestApi } from "../../infra/constructs/protected-rest-api";
-
-const CDK_JSON_CONTEXT = JSON.parse(readFileSync(join(__dirname, "..", "..", "cdk.json"), "utf8")).context;
+import { testApp } from "../helpers/cdk-app";
 
 function testStack(): Stack {
-  return new Stack(new App({ context: CDK_JSON_CONTEXT, builtinCloudFormationValidation: false }), "Test");
+  return new Stack(testApp(), "Test");
 }
 
 describe("stage names (CreateStage stageName)", () => {

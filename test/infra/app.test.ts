@@ -1,9 +1,7 @@
 // infra/app.ts: the context switches, validated with messages that say what to pass, and the
 // cdk-nag AwsSolutions checks on the whole app (no unacknowledged finding, each with a reason).
 
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { App, Stack, Token, Validations } from "aws-cdk-lib";
+import { Stack, Token, Validations } from "aws-cdk-lib";
 import { LambdaIntegration, RestApi } from "aws-cdk-lib/aws-apigateway";
 import { Template } from "aws-cdk-lib/assertions";
 import { Code, Function as LambdaFunction, Runtime } from "aws-cdk-lib/aws-lambda";
@@ -11,16 +9,7 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import { createApp, environmentFromContext, propsFromContext } from "../../infra/app";
 import { SAMPLE_STACK_ID } from "../../infra/sample-stack";
 import { environmentLiterals } from "../helpers/environment-literals";
-
-const CDK_JSON_CONTEXT = JSON.parse(readFileSync(join(__dirname, "..", "..", "cdk.json"), "utf8")).context;
-
-/** No bundling, no CloudFormation schema check: test/integration/synth.test.ts runs the full `cdk synth`. */
-function appWith(context: Record<string, unknown>): App {
-  return new App({
-    context: { ...CDK_JSON_CONTEXT, "aws:cdk:bundling-stacks": [], ...context },
-    builtinCloudFormationValidation: false,
-  });
-}
+import { testApp } from "../helpers/cdk-app";
 
 describe("context validation", () => {
   test.each([
@@ -69,14 +58,14 @@ describe("context validation", () => {
     [{ region: "Europe" }, /Context region "Europe" is not an AWS Region code like eu-west-1/],
   ])("%j is refused", (context, message) => {
     // Protects: a mistyped switch fails before anything is built, saying what to pass instead.
-    expect(() => createApp(appWith(context))).toThrow(message);
+    expect(() => createApp(testApp(context))).toThrow(message);
   });
 
   test("valid switches become typed stack props", () => {
     // Protects: strings from `-c key=value` arrive as the booleans and lists the stack expects.
     expect(
       propsFromContext(
-        appWith({
+        testApp({
           allowUserPasswordAuth: "true",
           requireOAuthScopes: "false",
           cognitoDomainPrefix: "my-sample-auth",
@@ -112,7 +101,7 @@ describe("environment", () => {
     // Protects: `cdk synth` on a laptop without AWS configuration produces a template that deploys
     // to any account and Region (AWS::Region and AWS::AccountId), not one silently pinned to us-east-1.
     // Arrange
-    const app = createApp(appWith({}));
+    const app = createApp(testApp({}));
     // Act
     const stack = app.node.findChild(SAMPLE_STACK_ID) as Stack;
     const template = Template.fromStack(stack).toJSON();
@@ -125,7 +114,7 @@ describe("environment", () => {
   test("-c account=... -c region=... pins the stack to that environment", () => {
     // Protects: a user who wants a pinned production stack still gets one, named in its ARNs.
     // Arrange
-    const app = createApp(appWith({ account: "210987654321", region: "eu-west-1" }));
+    const app = createApp(testApp({ account: "210987654321", region: "eu-west-1" }));
     // Act
     const stack = app.node.findChild(SAMPLE_STACK_ID) as Stack;
     const template = Template.fromStack(stack);
@@ -139,11 +128,11 @@ describe("environment", () => {
 
   test("an account or a region alone pins only that half", () => {
     // Protects: -c region=... does not invent an account (and the other way round).
-    expect(environmentFromContext(appWith({ region: "ap-southeast-2" }))).toEqual({
+    expect(environmentFromContext(testApp({ region: "ap-southeast-2" }))).toEqual({
       account: undefined,
       region: "ap-southeast-2",
     });
-    expect(environmentFromContext(appWith({ account: "210987654321" }))).toEqual({
+    expect(environmentFromContext(testApp({ account: "210987654321" }))).toEqual({
       account: "210987654321",
       region: undefined,
     });
@@ -155,7 +144,7 @@ describe("redirect URLs from the context", () => {
     // Protects: native apps (myapp://, which Cognito allows) and 127.0.0.1 can be configured with
     // `-c callbackUrls=... -c logoutUrls=...`; the context used to refuse custom schemes.
     const app = createApp(
-      appWith({
+      testApp({
         callbackUrls: "myapp://callback, http://127.0.0.1:3000/cb",
         logoutUrls: "myapp://signed-out",
       }),
@@ -172,7 +161,7 @@ describe("cdk-nag AwsSolutions", () => {
   test("the app has no unacknowledged finding, and it synthesizes with the checks registered", () => {
     // Protects: security regressions (a new public method, a wildcard policy, ...) fail the build.
     // cdk-nag 3 reports through CDK's policy validation, not annotations: validateScope is its report.
-    const app = createApp(appWith({}));
+    const app = createApp(testApp({}));
     const stack = app.node.findChild(SAMPLE_STACK_ID);
     const report = new AwsSolutionsChecks().validateScope(stack);
     expect(report.violations).toEqual([]);
@@ -188,13 +177,13 @@ describe("cdk-nag AwsSolutions", () => {
   ])("with %j the app has no unacknowledged finding either", (context) => {
     // Protects: acknowledgements that match only the default template (an ARN naming AWS::Partition,
     // a role that exists only with the CloudWatch role on) would fail the switches users deploy with.
-    const stack = createApp(appWith(context)).node.findChild(SAMPLE_STACK_ID);
+    const stack = createApp(testApp(context)).node.findChild(SAMPLE_STACK_ID);
     expect(new AwsSolutionsChecks().validateScope(stack).violations).toEqual([]);
   });
 
   test("every acknowledgement sits on a specific construct, never the stack, with a real reason", () => {
     // Protects: suppressions stay beside their resource and say why.
-    const stack = createApp(appWith({})).node.findChild(SAMPLE_STACK_ID);
+    const stack = createApp(testApp({})).node.findChild(SAMPLE_STACK_ID);
     const acknowledged: { path: string; id: string; reason: string }[] = [];
     for (const construct of stack.node.findAll()) {
       for (const entry of construct.node.metadata) {
@@ -214,7 +203,7 @@ describe("cdk-nag AwsSolutions", () => {
 
   test("the checks do fire on an unguarded API (the test above can fail)", () => {
     // Protects: the nag test against a silently disabled rule pack.
-    const stack = new Stack(appWith({}), "Unguarded");
+    const stack = new Stack(testApp({}), "Unguarded");
     const fn = new LambdaFunction(stack, "Fn", {
       runtime: Runtime.NODEJS_22_X,
       handler: "index.handler",

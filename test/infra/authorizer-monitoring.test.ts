@@ -4,10 +4,8 @@
 // real authorizer through Powertools Logger, that each filter pattern selects exactly the lines it
 // is meant to and that each alarm watches the metric those lines land in.
 
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Logger } from "@aws-lambda-powertools/logger";
-import { App, Duration, Stack } from "aws-cdk-lib";
+import { Duration, Stack } from "aws-cdk-lib";
 import { MockIntegration, RestApi } from "aws-cdk-lib/aws-apigateway";
 import { Annotations, Match, Template } from "aws-cdk-lib/assertions";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
@@ -31,17 +29,13 @@ import {
   TEST_CLIENT_ID,
   TEST_USER_POOL_ID,
 } from "../../tools/issuer";
-
-const CDK_JSON_CONTEXT = JSON.parse(readFileSync(join(__dirname, "..", "..", "cdk.json"), "utf8")).context;
+import { testApp } from "../helpers/cdk-app";
 
 type Props = Partial<CognitoJwtAuthorizerProps>;
 
 /** A stack with an API and the authorizer built with `props` (or with what `props(stack)` returns). */
 function fixture(props: Props | ((stack: Stack) => Props) = {}) {
-  const app = new App({
-    context: { ...CDK_JSON_CONTEXT, "aws:cdk:bundling-stacks": [] },
-    builtinCloudFormationValidation: false,
-  });
+  const app = testApp();
   const stack = new Stack(app, "Test");
   const api = new RestApi(stack, "Api");
   const authorizer = new CognitoJwtAuthorizer(stack, "Authorizer", {

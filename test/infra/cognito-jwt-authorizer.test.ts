@@ -1,9 +1,7 @@
 // The CognitoJwtAuthorizer construct on its own, the way a user drops it into their stack: its
 // synth-time validation (messages that say what to change) and its authorizer options.
 
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { App, Duration, Stack } from "aws-cdk-lib";
+import { Duration, Stack } from "aws-cdk-lib";
 import { IdentitySource, MockIntegration, RestApi } from "aws-cdk-lib/aws-apigateway";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { UserPool, UserPoolClient } from "aws-cdk-lib/aws-cognito";
@@ -13,8 +11,7 @@ import {
   type CognitoJwtAuthorizerProps,
   DEFAULT_AUTHORIZER_MEMORY_MB,
 } from "../../infra/constructs/cognito-jwt-authorizer";
-
-const CDK_JSON_CONTEXT = JSON.parse(readFileSync(join(__dirname, "..", "..", "cdk.json"), "utf8")).context;
+import { testApp } from "../helpers/cdk-app";
 
 interface Fixture {
   readonly stack: Stack;
@@ -24,10 +21,7 @@ interface Fixture {
 
 /** A stack with an API, an imported pool and client, and the authorizer built with `props`. */
 function fixture(props: Partial<CognitoJwtAuthorizerProps> = {}): Fixture {
-  const app = new App({
-    context: { ...CDK_JSON_CONTEXT, "aws:cdk:bundling-stacks": [] },
-    builtinCloudFormationValidation: false,
-  });
+  const app = testApp();
   const stack = new Stack(app, "Test");
   const api = new RestApi(stack, "Api");
   const authorizer = new CognitoJwtAuthorizer(stack, "Authorizer", {

@@ -3,9 +3,8 @@
 // largest variables named; deploy-time ids count at their documented maximum length.
 // https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
 
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { App, CfnParameter, Stack } from "aws-cdk-lib";
+import { CfnParameter, Stack } from "aws-cdk-lib";
 import { MockIntegration, RestApi } from "aws-cdk-lib/aws-apigateway";
 import { Annotations, Match, Template } from "aws-cdk-lib/assertions";
 import { UserPool, UserPoolClient } from "aws-cdk-lib/aws-cognito";
@@ -18,16 +17,9 @@ import {
   measureEnvironment,
 } from "../../infra/constructs/lambda-environment-size";
 import { type CognitoAuthorizerSampleStack, SAMPLE_STACK_ID } from "../../infra/sample-stack";
+import { testApp } from "../helpers/cdk-app";
 
-const CDK_JSON_CONTEXT = JSON.parse(readFileSync(join(__dirname, "..", "..", "cdk.json"), "utf8")).context;
 const ENTRY = join(__dirname, "..", "..", "lambda", "api", "health.ts");
-
-function testApp(context: Record<string, unknown> = {}): App {
-  return new App({
-    context: { ...CDK_JSON_CONTEXT, "aws:cdk:bundling-stacks": [], ...context },
-    builtinCloudFormationValidation: false,
-  });
-}
 
 /** A plain function with `environment`, and its L1 (what Lambda receives). */
 function plainFunction(stack: Stack, environment: Record<string, string>): CfnFunction {

@@ -2,16 +2,11 @@
 // a stage with access logging needs on a fresh account), and what CloudFormation keeps of it and of
 // the access log group on `cdk destroy` and on a rollback.
 
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { App, Stack } from "aws-cdk-lib";
 import { MockIntegration } from "aws-cdk-lib/aws-apigateway";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { ProtectedRestApi, type ProtectedRestApiProps } from "../../infra/constructs/protected-rest-api";
-
-const CDK_JSON_CONTEXT = JSON.parse(readFileSync(join(__dirname, "..", "..", "cdk.json"), "utf8")).context;
-
-const testApp = (): App => new App({ context: CDK_JSON_CONTEXT, builtinCloudFormationValidation: false });
+import { testApp } from "../helpers/cdk-app";
 
 /** A stack holding a ProtectedRestApi built with `props` and one method (a REST API needs one). */
 function apiStack(app: App, id: string, props: ProtectedRestApiProps = {}): Stack {

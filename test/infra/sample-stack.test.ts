@@ -1,9 +1,6 @@
 // Fine-grained assertions on the sample stack's template (bundling skipped: these are about the
 // template, test/integration/synth.test.ts bundles for real). Each test names the behaviour it protects.
 
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { App } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { createApp } from "../../infra/app";
 import {
@@ -14,16 +11,7 @@ import { ACCESS_LOG_FIELDS } from "../../infra/constructs/protected-rest-api";
 import { sampleRoutes } from "../../infra/routes";
 import { CognitoAuthorizerSampleStack, SAMPLE_STACK_ID } from "../../infra/sample-stack";
 import { compileRouteRules } from "../../lambda/authorizer/route-rules";
-
-const CDK_JSON_CONTEXT = JSON.parse(readFileSync(join(__dirname, "..", "..", "cdk.json"), "utf8")).context;
-
-/** The app as cdk.json configures it, without bundling and without the slow built-in CFN schema check. */
-function testApp(context: Record<string, unknown> = {}): App {
-  return new App({
-    context: { ...CDK_JSON_CONTEXT, "aws:cdk:bundling-stacks": [], ...context },
-    builtinCloudFormationValidation: false,
-  });
-}
+import { testApp } from "../helpers/cdk-app";
 
 function sampleTemplate(context: Record<string, unknown> = {}): Template {
   const app = createApp(testApp(context));

@@ -4,17 +4,14 @@
 // does with the pool on `cdk destroy`, on replacement and on a rollback, with deletion protection
 // consistent with it.
 
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { App, Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
+import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { SecureUserPool, type SecureUserPoolProps } from "../../infra/constructs/secure-user-pool";
-
-const CDK_JSON_CONTEXT = JSON.parse(readFileSync(join(__dirname, "..", "..", "cdk.json"), "utf8")).context;
+import { testApp } from "../helpers/cdk-app";
 
 /** A stack as cdk.json configures it, without the slow built-in CloudFormation schema check. */
 function testStack(): Stack {
-  return new Stack(new App({ context: CDK_JSON_CONTEXT, builtinCloudFormationValidation: false }), "Test");
+  return new Stack(testApp(), "Test");
 }
 
 function template(props: SecureUserPoolProps): Template {

@@ -5,7 +5,7 @@
 // test/infra/authorizer-monitoring.test.ts; this is the one line only the entry point writes.)
 
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -26,6 +26,7 @@ import {
 } from "../../tools/issuer";
 import { methodArn } from "../helpers/harness";
 import { compileJsonFilterPattern } from "../helpers/metric-filter-pattern";
+import { CDK_JSON_CONTEXT } from "../helpers/cdk-app";
 
 const run = promisify(execFile);
 let dir: string;
@@ -34,8 +35,7 @@ let filters: Map<string, (message: string) => boolean>;
 
 /** The metric filter patterns as synthesized, by metric name. */
 function patterns(): Map<string, (message: string) => boolean> {
-  const context = JSON.parse(readFileSync(path.join(__dirname, "..", "..", "cdk.json"), "utf8")).context;
-  const app = new App({ context: { ...context, "aws:cdk:bundling-stacks": [] } });
+  const app = new App({ context: { ...CDK_JSON_CONTEXT, "aws:cdk:bundling-stacks": [] } });
   const stack = new Stack(app, "Test");
   new CognitoJwtAuthorizer(stack, "Authorizer", {
     api: new RestApi(stack, "Api"),

@@ -13,11 +13,11 @@ import { createApp } from "../../infra/app";
 import { SAMPLE_STACK_ID } from "../../infra/sample-stack";
 import { environmentLiterals } from "../helpers/environment-literals";
 import { realSynth } from "../helpers/real-synth";
+import { CDK_JSON_CONTEXT } from "../helpers/cdk-app";
 
 jest.setTimeout(300_000);
 
 const ROOT = join(__dirname, "..", "..");
-const CDK_JSON_CONTEXT = JSON.parse(readFileSync(join(ROOT, "cdk.json"), "utf8")).context;
 
 /** The switches of the README, each synthesized (without bundling: cfn-lint reads templates only). */
 const VARIANTS: Record<string, Record<string, string>> = {
