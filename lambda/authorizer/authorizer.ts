@@ -43,8 +43,8 @@ export type AuthorizerHandler = (event: unknown) => Promise<AuthorizerResult>;
 
 export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
   const { verifier, logger, routeRules } = deps;
-  const injected = deps.clock ?? Date.now;
-  const clock = (): number => Math.max(injected(), Date.now());
+  const injected = deps.clock;
+  const clock = injected === undefined ? Date.now : (): number => Math.max(injected(), Date.now());
   const cacheSize = deps.verifiedTokenCacheSize ?? 1000;
   const cache = cacheSize > 0 ? new VerifiedTokenCache<CognitoClaims>(cacheSize) : undefined;
   const allowAll = new Map<string, PolicyDocument>();

@@ -91,7 +91,7 @@ export function createTokenVerifier(
   options: TokenVerifierOptions = {},
 ): TokenVerifier & { readonly fetcher: JwksFetcher } {
   const clockSkewSeconds = options.clockSkewSeconds ?? 60;
-  const clock = options.clock ?? Date.now;
+  const injected = options.clock;
   const jwksMaxAgeMs = (options.jwksMaxAgeSeconds ?? 900) * 1000;
   const fetcher = new JwksFetcher(config.jwksUri, options);
   const jwksCache = new SimpleJwksCache({
@@ -109,12 +109,13 @@ export function createTokenVerifier(
         if (header.crit !== undefined) throw new TokenRejectedError("malformed_token", "crit header present");
         // The library checks exp only when present; a token that never expires is not acceptable.
         if (typeof payload.exp !== "number") throw new TokenRejectedError("missing_exp", "no exp claim");
-        const injected = clock();
+        const real = Date.now();
+        const now = injected === undefined ? real : injected();
         // On the cache's clock, with the cache's rule (an entry is stale at exp): both agree on expiry.
-        if (payload.exp <= Math.max(injected, Date.now()) / 1000) {
+        if (payload.exp <= Math.max(now, real) / 1000) {
           throw new TokenRejectedError("expired", "exp is not in the future");
         }
-        const earliestNow = Math.min(injected, Date.now()) / 1000;
+        const earliestNow = Math.min(now, real) / 1000;
         if (typeof payload.iat === "number" && payload.iat > earliestNow + clockSkewSeconds) {
           throw new TokenRejectedError("issued_in_future", "iat is in the future beyond the clock skew");
         }
