@@ -82,14 +82,7 @@ export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
         { scopes: new Set(splitScopes(context.scope)), groups: new Set(groupsOf(claims)) },
         arn,
       );
-      const reason: Reason = decision.allowed
-        ? "allowed"
-        : decision.nonNormalPath === true
-          ? "non_normal_path"
-          : decision.route === undefined
-            ? "unknown_route"
-            : "forbidden_route";
-      log(logger, decision.allowed ? "allow" : "deny", reason, arn, context.sub, decision.route);
+      log(logger, decision.allowed ? "allow" : "deny", decision.reason, arn, context.sub, decision.route);
       return {
         principalId: context.sub,
         policyDocument: policyDocument(decision.statements),
@@ -131,8 +124,9 @@ function callerContext(claims: CognitoClaims): CallerContext {
 /**
  * The groups as one context string (API Gateway context values are strings, numbers or booleans):
  * comma-separated, with `%` and `,` inside a name percent-encoded, so that a backend recovers each
- * name exactly with `groups === "" ? [] : groups.split(",").map(decodeURIComponent)` even when Cognito names contain a
- * comma (its GroupName pattern allows punctuation). Names without `%` or `,` are written as they are.
+ * name exactly with `groups === "" ? [] : groups.split(",").map(decodeURIComponent)`, even when
+ * Cognito names contain a comma (its GroupName pattern allows punctuation). Names without `%` or
+ * `,` are written as they are.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
  */
 export function groupsContext(groups: readonly string[]): string {

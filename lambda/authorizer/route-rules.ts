@@ -34,6 +34,7 @@
 // compilation and the per-request decision.
 
 import type { RouteRule } from "./contract";
+import type { Reason } from "./errors";
 import type { MethodArn } from "./method-arn";
 import {
   AnalysisBudget,
@@ -67,8 +68,8 @@ export interface RouteDecision {
   readonly allowed: boolean;
   /** The complete, cache-safe statement list for THIS CALLER (resources start with arn.resourcePrefix). */
   readonly statements: readonly PolicyStatement[];
-  /** The request path has an empty or a dot segment: denied, whatever route it might reach. */
-  readonly nonNormalPath?: true;
+  /** Why, as the decision line's reason code (`non_normal_path`: an empty or a dot segment). */
+  readonly reason: Extract<Reason, "allowed" | "forbidden_route" | "unknown_route" | "non_normal_path">;
 }
 
 export interface CompiledRouteRules {
@@ -157,22 +158,28 @@ class Compiled implements CompiledRouteRules {
         route: undefined,
         allowed: false,
         statements: this.statementsFor(allowed, arn),
-        nonNormalPath: true,
+        reason: "non_normal_path",
       };
     }
     if (hasEncodedDotSegment(arn.path)) {
       // No glob of the caller's policy denies this spelling: the policy returned for this request
       // is what API Gateway applies to it, so only a Deny of the whole stage refuses it.
-      return { route: undefined, allowed: false, statements: denyAll(arn), nonNormalPath: true };
+      return { route: undefined, allowed: false, statements: denyAll(arn), reason: "non_normal_path" };
     }
     const index = this.table.resolveIndex(arn.method, arn.path);
     if (index === undefined) {
       // The request reached this authorizer, yet the rules do not list its route: the deployment and
       // the rules disagree. Fail closed for this token (for the cache TTL) rather than guess.
-      return { route: undefined, allowed: false, statements: denyAll(arn) };
+      return { route: undefined, allowed: false, statements: denyAll(arn), reason: "unknown_route" };
     }
     const statements = this.statementsFor(allowed, arn);
-    return { route: this.table.routes[index]?.route, allowed: allowed[index] === true, statements };
+    const ok = allowed[index] === true;
+    return {
+      route: this.table.routes[index]?.route,
+      allowed: ok,
+      statements,
+      reason: ok ? "allowed" : "forbidden_route",
+    };
   }
 
   private statementsFor(allowed: readonly boolean[], arn: MethodArn): readonly PolicyStatement[] {

@@ -260,7 +260,7 @@ describe("the example rules, for four callers", () => {
   ])("denies %s directly (a path not in normal form), and no cached policy allows it", (request) => {
     const admin = caller(["items/read", "items/write"], ["admins"]);
     const decision = compiled.decide(admin, arnFor(request));
-    expect(decision).toMatchObject({ route: undefined, allowed: false, nonNormalPath: true });
+    expect(decision).toMatchObject({ route: undefined, allowed: false, reason: "non_normal_path" });
     // The caller's own policy (which denies such paths), not a stage-wide Deny for the cache TTL.
     expect(decision.statements).toEqual(compiled.decide(admin, arnFor("GET /me")).statements);
     // API Gateway applies the returned policy to this very request: it must deny it.
@@ -281,7 +281,7 @@ describe("the example rules, for four callers", () => {
     (request) => {
       const admin = caller(["items/read", "items/write"], ["admins"]);
       const decision = compiled.decide(admin, arnFor(request));
-      expect(decision).toMatchObject({ allowed: false, nonNormalPath: true });
+      expect(decision).toMatchObject({ allowed: false, reason: "non_normal_path" });
       // API Gateway applies the returned policy to this very request: it must deny it.
       const own = { Version: "2012-10-17", Statement: decision.statements };
       expect(evaluatePolicy(own, arnFor(request).resourcePrefix + request.replace(" /", "/")).decision).toBe(
@@ -302,6 +302,7 @@ describe("the example rules, for four callers", () => {
       route: undefined,
       allowed: false,
       statements: [{ Action: "execute-api:Invoke", Effect: "Deny", Resource: [`${PREFIX}*/*`] }],
+      reason: "unknown_route",
     });
   });
 
