@@ -7,11 +7,13 @@ import { Match, Template } from "aws-cdk-lib/assertions";
 import { UserPool, UserPoolClient } from "aws-cdk-lib/aws-cognito";
 import {
   AuthorizerEventType,
+  AuthorizerTokenUse,
   CognitoJwtAuthorizer,
   type CognitoJwtAuthorizerProps,
   DEFAULT_AUTHORIZER_MEMORY_MB,
-} from "../../infra/constructs/cognito-jwt-authorizer";
+} from "../../index";
 import { testApp } from "../helpers/cdk-app";
+import { shippedAuthorizer } from "../helpers/shipped-rules";
 
 interface Fixture {
   readonly stack: Stack;
@@ -99,10 +101,7 @@ describe("synth-time validation", () => {
     const { stack, api, authorizer } = fixture();
     api.root.addResource("custom").addMethod("PUT", integration, { authorizer: authorizer.authorizer });
     authorizer.addRoute({ method: "PUT", path: "/custom", rule: { scopes: ["custom/write"] } });
-    const rules = JSON.parse(
-      Object.values(Template.fromStack(stack).findResources("AWS::Lambda::Function"))[0]!.Properties
-        .Environment.Variables.ROUTE_RULES,
-    );
+    const { rules } = shippedAuthorizer(stack);
     expect(rules).toEqual([{ route: "GET /me" }, { route: "PUT /custom", scopes: ["custom/write"] }]);
   });
 
@@ -116,7 +115,7 @@ describe("synth-time validation", () => {
       ],
     });
     expect(() => Template.fromStack(stack)).toThrow(
-      /ROUTE_RULES would be refused by the authorizer: rules\[0\] \("GET \/\{proxy\+\}"\) cannot be enforced under API Gateway's policy cache/,
+      /The route rules would be refused by the authorizer: rules\[0\] \("GET \/\{proxy\+\}"\) cannot be enforced under API Gateway's policy cache/,
     );
   });
 
@@ -236,7 +235,7 @@ describe("authorizer options", () => {
 
   test("every allowed app client is in CLIENT_ID, and tokenUse reaches TOKEN_USE", () => {
     // Protects: the environment contract (comma-separated client ids; access or id token).
-    const { stack } = fixture({ tokenUse: "id" });
+    const { stack } = fixture({ tokenUse: AuthorizerTokenUse.ID });
     Template.fromStack(stack).hasResourceProperties("AWS::Lambda::Function", {
       Environment: {
         Variables: Match.objectLike({
