@@ -14,7 +14,7 @@ export interface ShippedAuthorizer {
   /** Logical id of the authorizer function. */
   readonly id: string;
   /** Its Properties in the template. */
-  readonly props: Record<string, any>;
+  readonly props: ReturnType<typeof JSON.parse>;
   /** The asset folder: what `cdk deploy` zips and uploads as the function's code. */
   readonly assetDir: string;
   /** The rules file's content, parsed. */
