@@ -45,8 +45,9 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: "^\\./constructs/(cognito-jwt-authorizer|authorizer-monitoring|authorizer-options|prebuilt-handler|lambda-environment-size)$",
-              message: "Import the authorizer from the package's public entry, \"../index\".",
+              regex:
+                "^\\./constructs/(cognito-jwt-authorizer|authorizer-monitoring|authorizer-options|prebuilt-handler|lambda-environment-size)$",
+              message: 'Import the authorizer from the package\'s public entry, "../index".',
             },
           ],
         },
