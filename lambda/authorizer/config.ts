@@ -122,7 +122,7 @@ function routeRulesText(env: Env, options: LoadConfigOptions): { text: string; v
   if (rulesText === undefined) {
     throw new ConfigError(
       ENV.routeRules,
-      `is required (or ${ENV.routeRulesFile}): a JSON array of route rules, or "${EVERY_ROUTE}" to let every valid token call every route`,
+      `is required: a JSON array of route rules, or "${EVERY_ROUTE}" to let every valid token call every route (or a file of rules named in ${ENV.routeRulesFile})`,
     );
   }
   if (rulesText === "") {
