@@ -7,6 +7,7 @@ export default tseslint.config(
   {
     ignores: [
       "node_modules/",
+      "dist/",
       "cdk.out/",
       "coverage/",
       ".cognito/",
@@ -32,6 +33,25 @@ export default tseslint.config(
       "@typescript-eslint/no-unsafe-argument": "off",
       "@typescript-eslint/no-unsafe-call": "off",
       "@typescript-eslint/no-unsafe-return": "off",
+    },
+  },
+  {
+    // The sample app uses the authorizer the way another team's app does: through the package's
+    // public entry (index.ts), never its internals.
+    files: ["infra/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex:
+                "^\\./constructs/(cognito-jwt-authorizer|authorizer-monitoring|authorizer-options|prebuilt-handler|lambda-environment-size)$",
+              message: 'Import the authorizer from the package\'s public entry, "../index".',
+            },
+          ],
+        },
+      ],
     },
   },
   prettier,

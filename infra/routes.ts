@@ -22,7 +22,7 @@
 // OAuth endpoints: it shows scope-only and scope-and-group rules, and password sign-in then gets
 // 403 on the items routes that name scopes.
 
-import type { RouteMethod, RouteRequirement } from "./constructs/cognito-jwt-authorizer";
+import type { RouteMethod, RouteRequirement } from "../index";
 
 /** Groups the sample user pool creates (lowest privilege last). */
 export const SAMPLE_GROUPS = ["admins", "editors", "readers"] as const;

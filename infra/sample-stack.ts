@@ -8,11 +8,9 @@ import { AuthorizationType, LambdaIntegration } from "aws-cdk-lib/aws-apigateway
 import { type IUserPool, type IUserPoolClient, UserPool, UserPoolClient } from "aws-cdk-lib/aws-cognito";
 import type { Construct } from "constructs";
 import { regionOf } from "../lambda/authorizer/contract";
-import {
-  BASIC_EXECUTION_ROLE,
-  CognitoJwtAuthorizer,
-  type TokenUse,
-} from "./constructs/cognito-jwt-authorizer";
+// The authorizer through the package's public entry only, as another team's app imports it
+// (eslint refuses deep imports of the package's constructs here).
+import { AuthorizerTokenUse, BASIC_EXECUTION_ROLE, CognitoJwtAuthorizer } from "../index";
 import { EsmNodejsFunction } from "./constructs/esm-nodejs-function";
 import { ProtectedRestApi } from "./constructs/protected-rest-api";
 import { SecureUserPool } from "./constructs/secure-user-pool";
@@ -73,9 +71,9 @@ export interface CognitoAuthorizerSampleStackProps extends StackProps {
 
   /**
    * Token the API accepts.
-   * @default "access"
+   * @default AuthorizerTokenUse.ACCESS
    */
-  readonly tokenUse?: TokenUse;
+  readonly tokenUse?: AuthorizerTokenUse;
 
   /**
    * Set this account and region's API Gateway CloudWatch Logs role (a role of the stack's, retained
@@ -186,7 +184,7 @@ export class CognitoAuthorizerSampleStack extends Stack {
       api,
       userPool,
       userPoolClients: [client],
-      tokenUse: props.tokenUse ?? "access",
+      tokenUse: props.tokenUse ?? AuthorizerTokenUse.ACCESS,
     });
 
     for (const route of routes) {

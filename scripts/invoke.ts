@@ -13,7 +13,8 @@
 // (JWKS_URI), and ROUTE_RULES is events/route-rules.json. With --local, the callers are the users
 // of the running local stack (reader, editor, admin), signed in against the emulator named in
 // local-outputs.json (--outputs), and the configuration (pool, client, ROUTE_RULES, TOKEN_USE) is
-// the synthesized template's (--cdk-out); only the `id` variant applies there.
+// the synthesized template's (--cdk-out; the rules from the file its deployment package ships);
+// only the `id` variant applies there.
 // ROUTE_RULES set in the environment wins in both modes.
 
 import { readFileSync } from "node:fs";
@@ -115,12 +116,18 @@ function localSetup(outputsFile: string, cdkOut: string): { mint: Minter; close:
   const endpoint = outputs.values["CognitoEndpoint"];
   if (endpoint === undefined)
     throw new Error(`${outputsFile} has no CognitoEndpoint: --local needs \`npm start\``);
-  const environment = authorizerEnvironment(path.join(cdkOut, `${outputs.stackName}.template.json`));
+  const { environment, assetPath } = authorizerFunction(
+    path.join(cdkOut, `${outputs.stackName}.template.json`),
+  );
   process.env[ENV.userPoolId] = outputs.values["UserPoolId"];
   process.env[ENV.clientId] = outputs.values["UserPoolClientId"];
   process.env[ENV.tokenUse] = environment[ENV.tokenUse] ?? "access";
   process.env[ENV.jwksUri] = `${endpoint}/${outputs.values["UserPoolId"]}/.well-known/jwks.json`;
-  process.env[ENV.routeRules] ??= environment[ENV.routeRules];
+  // The rules file the synthesized deployment package ships (ROUTE_RULES_FILE names it in the package).
+  process.env[ENV.routeRules] ??= readFileSync(
+    path.join(cdkOut, assetPath, environment[ENV.routeRulesFile] ?? "(no ROUTE_RULES_FILE)"),
+    "utf8",
+  );
   return {
     mint: (caller, variant) => {
       if (variant !== undefined && variant !== "id") {
@@ -132,9 +139,17 @@ function localSetup(outputsFile: string, cdkOut: string): { mint: Minter; close:
   };
 }
 
-/** The environment of the template's authorizer function (the one with ROUTE_RULES). */
-function authorizerEnvironment(templateFile: string): Record<string, string> {
-  let template: { Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }> };
+/** The template's authorizer function (the one whose environment names ROUTE_RULES_FILE): its variables and asset folder. */
+function authorizerFunction(templateFile: string): {
+  environment: Record<string, string>;
+  assetPath: string;
+} {
+  let template: {
+    Resources?: Record<
+      string,
+      { Type?: string; Metadata?: Record<string, unknown>; Properties?: Record<string, unknown> }
+    >;
+  };
   try {
     template = JSON.parse(readFileSync(templateFile, "utf8")) as typeof template;
   } catch {
@@ -144,14 +159,19 @@ function authorizerEnvironment(templateFile: string): Record<string, string> {
     const variables = (
       resource.Properties?.["Environment"] as { Variables?: Record<string, unknown> } | undefined
     )?.Variables;
-    if (resource.Type === "AWS::Lambda::Function" && typeof variables?.[ENV.routeRules] === "string") {
-      return Object.fromEntries(Object.entries(variables).filter(([, v]) => typeof v === "string")) as Record<
-        string,
-        string
-      >;
+    const assetPath = resource.Metadata?.["aws:asset:path"];
+    if (
+      resource.Type === "AWS::Lambda::Function" &&
+      typeof variables?.[ENV.routeRulesFile] === "string" &&
+      typeof assetPath === "string"
+    ) {
+      const environment = Object.fromEntries(
+        Object.entries(variables).filter(([, v]) => typeof v === "string"),
+      ) as Record<string, string>;
+      return { environment, assetPath };
     }
   }
-  throw new Error(`${templateFile} has no authorizer function with ROUTE_RULES`);
+  throw new Error(`${templateFile} has no authorizer function with ${ENV.routeRulesFile}`);
 }
 
 type Result = {

@@ -1,37 +1,47 @@
-// The Cognito JWT Lambda authorizer as a construct a user drops into their own stack: the function,
-// the API Gateway authorizer in front of it, and the methods it guards. The methods and the
-// function's ROUTE_RULES come from the same route list, so rules and routes cannot drift apart;
-// a synth-time check also refuses methods that use the authorizer without a rule, and rules for
-// methods that do not exist.
+// The Cognito JWT Lambda authorizer as a construct a team drops into its own stack: the function
+// (prebuilt, see prebuilt-handler.ts), the API Gateway authorizer in front of it, and the rules of
+// the methods it guards. The methods and the function's route rules come from the same route list,
+// so they cannot drift apart; a synth-time check also refuses methods that use the authorizer
+// without a rule, and rules for methods that do not use it.
 
-import * as path from "node:path";
-import { Duration, Lazy, Stack, Validations } from "aws-cdk-lib";
+import { Aspects, Duration, type IAspect, Lazy, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import {
+  AuthorizationType,
   type CfnMethod,
+  type IAuthorizer,
   IdentitySource,
   type Integration,
-  type Method,
+  type IRestApi,
+  Method,
   RequestAuthorizer,
-  type RestApi,
   TokenAuthorizer,
 } from "aws-cdk-lib/aws-apigateway";
 import type { IUserPool, IUserPoolClient } from "aws-cdk-lib/aws-cognito";
-import type { IFunction } from "aws-cdk-lib/aws-lambda";
-import { RetentionDays } from "aws-cdk-lib/aws-logs";
-import { Construct } from "constructs";
+import {
+  Architecture,
+  type CfnFunction,
+  Code,
+  Function as LambdaFunction,
+  type IFunction,
+  Runtime,
+} from "aws-cdk-lib/aws-lambda";
+import { type ILogGroup, LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import { Asset } from "aws-cdk-lib/aws-s3-assets";
+import { Construct, type IConstruct } from "constructs";
 import { BEARER_VALIDATION_EXPRESSION } from "../../lambda/authorizer/bearer-token";
 import {
   ENV,
-  isTokenUse,
+  ROUTE_RULES_FILE_NAME,
   type RouteRequirement,
   type RouteRule,
-  type TokenUse,
 } from "../../lambda/authorizer/contract";
 import { parseRoute, type RouteMethod, RouteSyntaxError } from "../../lambda/authorizer/route-match";
 import { validateRule } from "../../lambda/authorizer/route-rule-validation";
 import { compileRouteRules, RouteRulesError } from "../../lambda/authorizer/route-rules";
 import { AuthorizerMonitoring, type AuthorizerMonitoringOptions } from "./authorizer-monitoring";
-import { EsmNodejsFunction } from "./esm-nodejs-function";
+import { AuthorizerLogLevel, AuthorizerTokenUse } from "./authorizer-options";
+import { addEnvironmentSizeValidation } from "./lambda-environment-size";
+import { HANDLER, readPrebuiltHandler, stageHandlerWithRules } from "./prebuilt-handler";
 
 /**
  * Memory of the authorizer function, in MB, chosen from `npm run bench` (README, "Sizing"): Lambda
@@ -60,7 +70,7 @@ export const BEARER_VALIDATION_REGEX = BEARER_VALIDATION_EXPRESSION;
 export const AUTHORIZATION_HEADER = IdentitySource.header("Authorization");
 
 /** Methods a route may name: API Gateway's methods plus `ANY` (the authorizer's own route grammar). */
-export type { RouteMethod, RouteRequirement, RouteRule, TokenUse };
+export type { RouteMethod, RouteRequirement };
 
 /** The Lambda event the authorizer receives. */
 export enum AuthorizerEventType {
@@ -89,8 +99,11 @@ export interface ProtectedRoute {
 }
 
 export interface CognitoJwtAuthorizerProps {
-  /** The API whose methods the authorizer guards. */
-  readonly api: RestApi;
+  /**
+   * The API whose methods the authorizer guards: a `RestApi`, a `SpecRestApi`, or one imported with
+   * `RestApi.fromRestApiAttributes`. An API Gateway authorizer belongs to one API.
+   */
+  readonly api: IRestApi;
 
   /** The user pool that issues the tokens (USER_POOL_ID). */
   readonly userPool: IUserPool;
@@ -101,12 +114,12 @@ export interface CognitoJwtAuthorizerProps {
   /**
    * Which token callers present (TOKEN_USE). Access tokens are meant for APIs; ID tokens are
    * meant for the client.
-   * @default "access"
+   * @default AuthorizerTokenUse.ACCESS
    */
-  readonly tokenUse?: TokenUse;
+  readonly tokenUse?: AuthorizerTokenUse;
 
   /**
-   * The guarded routes and their rules. More can be added with `addRoute`.
+   * The guarded routes and their rules. More can be added with `addRoute` and `protectMethod`.
    * @default - none yet
    */
   readonly routes?: readonly ProtectedRoute[];
@@ -145,42 +158,49 @@ export interface CognitoJwtAuthorizerProps {
   readonly memorySize?: number;
 
   /**
-   * Entry file of the authorizer (an ES module exporting `handler`).
-   * @default lambda/authorizer/index.ts of this project
-   */
-  readonly entry?: string;
-
-  /**
    * Retention of the authorizer's log group.
    * @default RetentionDays.ONE_MONTH
    */
   readonly logRetention?: RetentionDays;
 
   /**
-   * Powertools log level (POWERTOOLS_LOG_LEVEL).
-   * @default "INFO" - one line per Deny and per 401; Allows are logged at DEBUG only
+   * Powertools log level of the function (POWERTOOLS_LOG_LEVEL).
+   * @default AuthorizerLogLevel.INFO - one line per Deny and per 401; Allows are logged at DEBUG only
    */
-  readonly logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR";
+  readonly logLevel?: AuthorizerLogLevel;
 
   /**
    * Metrics, alarms and a dashboard (README, "Operate it"): metric filters on the decision log line,
-   * so nothing is added to the request path. Tune them here, or `false` to create none.
+   * so nothing is added to the request path.
+   * @default true
+   */
+  readonly monitoring?: boolean;
+
+  /**
+   * How the monitoring is tuned (namespace, period, alarm thresholds and actions, dashboard).
    * @default - AuthorizerMonitoring's defaults: alarms on JWKS unavailable, internal_error, function
    * errors and throttles (any in 5 minutes) and p99 duration (above 1 s in 2 of 3 periods), no alarm
    * action, and a dashboard
    */
-  readonly monitoring?: AuthorizerMonitoringOptions | false;
+  readonly monitoringOptions?: AuthorizerMonitoringOptions;
 }
 
+/**
+ * A Lambda authorizer that verifies Cognito user pool JWTs and answers with IAM policies that stay
+ * exact under API Gateway's authorizer cache, with per-route scope and group rules.
+ */
 export class CognitoJwtAuthorizer extends Construct {
-  /** The API Gateway authorizer; pass it to methods you create yourself, then `addRoute` them. */
-  readonly authorizer: TokenAuthorizer | RequestAuthorizer;
+  /** The API Gateway authorizer: pass it as `authorizer` to methods you create, then `addRoute` them. */
+  readonly authorizer: IAuthorizer;
+  /** The authorizer function. */
   readonly function: IFunction;
+  /** The function's log group (its decision lines). */
+  readonly logGroup: ILogGroup;
   readonly eventType: AuthorizerEventType;
   /** Metrics, alarms and dashboard; `undefined` with `monitoring: false`. Route alarms with `addAlarmAction`. */
-  readonly monitoring: AuthorizerMonitoring | undefined;
+  readonly monitoring?: AuthorizerMonitoring;
 
-  private readonly api: RestApi;
+  private readonly api: IRestApi;
   private readonly routes = new Map<string, ProtectedRoute>();
 
   constructor(scope: Construct, id: string, props: CognitoJwtAuthorizerProps) {
@@ -192,39 +212,60 @@ export class CognitoJwtAuthorizer extends Construct {
     if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10240) {
       throw new Error(`memorySize must be a whole number of MB from 128 to 10240; got ${memorySize}.`);
     }
-    const tokenUse = props.tokenUse ?? "access";
-    if (!isTokenUse(tokenUse)) {
-      throw new Error(`tokenUse must be "access" or "id"; got ${JSON.stringify(tokenUse)}.`);
+    const tokenUse = props.tokenUse ?? AuthorizerTokenUse.ACCESS;
+    if (!Object.values(AuthorizerTokenUse).includes(tokenUse)) {
+      throw new Error(`tokenUse must be AuthorizerTokenUse.ACCESS or .ID; got ${JSON.stringify(tokenUse)}.`);
+    }
+    const logLevel = props.logLevel ?? AuthorizerLogLevel.INFO;
+    if (!Object.values(AuthorizerLogLevel).includes(logLevel)) {
+      throw new Error(`logLevel must be an AuthorizerLogLevel; got ${JSON.stringify(logLevel)}.`);
     }
     if (props.userPoolClients.length === 0) {
       throw new Error("userPoolClients must name at least one app client whose tokens the API accepts.");
     }
+    if (props.monitoring === false && props.monitoringOptions !== undefined) {
+      throw new Error("monitoringOptions is given but monitoring is false: drop one of the two.");
+    }
+    // Fails here, at construction, when a clone of the repository has not been built.
+    const handlerFiles = readPrebuiltHandler();
 
-    const handler = new EsmNodejsFunction(this, "Handler", {
-      entry: props.entry ?? path.join(__dirname, "..", "..", "lambda", "authorizer", "index.ts"),
+    this.logGroup = new LogGroup(this, "LogGroup", {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      // The logs expire after the retention anyway; a retained, orphaned group only collects cost.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const fn = new LambdaFunction(this, "Function", {
       description: "Cognito JWT authorizer for API Gateway",
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      handler: HANDLER,
+      // Replaced at synth by the prebuilt handler with the route rules (ShipRouteRules below). Should
+      // the replacement ever not happen, this fails every invocation: closed, never open.
+      code: Code.fromInline(
+        'throw new Error("cognito-jwt-authorizer: the deployment package was not staged at synth");',
+      ),
       memorySize,
       timeout: Duration.seconds(10),
-      // Its errors never escape (every failure is a reason code in the decision log), so runtime
-      // source maps would only add about 10 ms to every cold start. The map is still bundled.
-      enableSourceMaps: false,
-      logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      logGroup: this.logGroup,
       environment: {
         [ENV.userPoolId]: props.userPool.userPoolId,
         [ENV.clientId]: Lazy.string({
           produce: () => props.userPoolClients.map((c) => c.userPoolClientId).join(","),
         }),
         [ENV.tokenUse]: tokenUse,
-        // Produced at synth from the routes added by then: the same list that created the methods.
-        [ENV.routeRules]: Lazy.string({ produce: () => JSON.stringify(this.routeRules) }),
+        [ENV.routeRulesFile]: ROUTE_RULES_FILE_NAME,
         POWERTOOLS_SERVICE_NAME: "cognito-jwt-authorizer",
-        POWERTOOLS_LOG_LEVEL: props.logLevel ?? "INFO",
+        POWERTOOLS_LOG_LEVEL: logLevel,
         // The event carries the bearer token: it must never reach the log.
         POWERTOOLS_LOGGER_LOG_EVENT: "false",
       },
     });
-    this.function = handler.function;
-    Validations.of(handler).acknowledge(
+    this.function = fn;
+    const cfnFunction = fn.node.defaultChild as CfnFunction;
+    // Lambda's 4 KB for all variables together is checked by neither CloudFormation nor synth.
+    addEnvironmentSizeValidation(fn, cfnFunction);
+    Aspects.of(this).add(new ShipRouteRules(this, cfnFunction, handlerFiles));
+    Validations.of(fn).acknowledge(
       {
         id: `AwsSolutions-IAM4[${BASIC_EXECUTION_ROLE}]`,
         reason:
@@ -242,13 +283,14 @@ export class CognitoJwtAuthorizer extends Construct {
       props.monitoring === false
         ? undefined
         : new AuthorizerMonitoring(this, "Monitoring", {
-            ...props.monitoring,
-            function: handler.function,
-            logGroup: handler.logGroup,
+            ...props.monitoringOptions,
+            function: fn,
+            logGroup: this.logGroup,
             api: props.api,
-            logLevel: props.logLevel ?? "INFO",
+            logLevel,
           });
 
+    let authorizer: TokenAuthorizer | RequestAuthorizer;
     if (this.eventType === AuthorizerEventType.TOKEN) {
       if (props.identitySources !== undefined) {
         throw new Error(
@@ -257,8 +299,8 @@ export class CognitoJwtAuthorizer extends Construct {
       }
       const validationRegex = props.validationRegex ?? BEARER_VALIDATION_REGEX;
       assertRegex(validationRegex);
-      this.authorizer = new TokenAuthorizer(this, "Authorizer", {
-        handler: this.function,
+      authorizer = new TokenAuthorizer(this, "Authorizer", {
+        handler: fn,
         identitySource: AUTHORIZATION_HEADER,
         validationRegex,
         resultsCacheTtl,
@@ -283,12 +325,16 @@ export class CognitoJwtAuthorizer extends Construct {
             "identitySources: otherwise one caller's cached policy would answer for another caller's token.",
         );
       }
-      this.authorizer = new RequestAuthorizer(this, "Authorizer", {
-        handler: this.function,
+      authorizer = new RequestAuthorizer(this, "Authorizer", {
+        handler: fn,
         identitySources,
         resultsCacheTtl,
       });
     }
+    // Bound to the API now rather than by the first method that names it, so methods created
+    // elsewhere (protectMethod) can use it too. Binding the same API again is a no-op.
+    authorizer._attachToApi(props.api);
+    this.authorizer = authorizer;
 
     for (const route of props.routes ?? []) this.addRoute(route);
 
@@ -297,31 +343,58 @@ export class CognitoJwtAuthorizer extends Construct {
 
   /**
    * Guard one route: record its rule and, when the route has an integration, create the method
-   * with this authorizer. Returns the method it created.
+   * with this authorizer. Without an integration the method must already exist and name this
+   * authorizer (checked at synth). Returns the method it created.
    */
   addRoute(route: ProtectedRoute): Method | undefined {
-    const key = routeKey(route);
-    if (this.routes.has(key)) {
-      throw new Error(`Route "${key}" is declared twice; give each method and path one rule.`);
-    }
-    // The authorizer's own validator, so synth refuses what the cold start would, in its words.
-    validateRule({ route: key, ...route.rule }, () => `Route "${key}"`);
-    this.routes.set(key, route);
+    this.recordRoute(route);
     if (route.integration === undefined) return undefined;
     const method = this.api.root
       .resourceForPath(route.path)
       .addMethod(route.method, route.integration, { authorizer: this.authorizer });
-    Validations.of(method).acknowledge({
-      id: "AwsSolutions-COG4",
-      reason:
-        "Guarded by a Lambda authorizer that verifies Cognito user pool JWTs (signature, issuer, " +
-        "client, token use, expiry) and adds per-route scope and group rules that a " +
-        "COGNITO_USER_POOLS authorizer cannot express.",
-    });
+    acknowledgeCognitoFinding(method);
     return method;
   }
 
-  /** The ROUTE_RULES value: one entry per guarded route, in the order they were added. */
+  /**
+   * Guard a method that already exists on the API (created by your own code, for example on a
+   * `SpecRestApi` or an imported API) with this authorizer and the given rule. A method created
+   * with `authorizer: this.authorizer` only needs its rule; a method created with no authorization
+   * is switched to this authorizer; a method that uses other authorization is refused.
+   */
+  protectMethod(method: Method, rule: RouteRequirement): void {
+    if (method.api.restApiId !== this.api.restApiId) {
+      throw new Error(
+        `Method "${method.httpMethod} ${method.resource.path}" belongs to another API than this authorizer's.`,
+      );
+    }
+    const cfn = method.node.defaultChild as CfnMethod;
+    if (cfn.authorizerId !== this.authorizer.authorizerId) {
+      const type: string = cfn.authorizationType ?? AuthorizationType.NONE;
+      if (type !== (AuthorizationType.NONE as string) || cfn.authorizerId !== undefined) {
+        throw new Error(
+          `Method "${method.httpMethod} ${method.resource.path}" already uses ${type} authorization: ` +
+            "create it without authorization, or with `authorizer` set to this construct's `authorizer`.",
+        );
+      }
+      cfn.authorizationType = AuthorizationType.CUSTOM;
+      cfn.authorizerId = this.authorizer.authorizerId;
+      // API Gateway serves a method's settings from a deployment; the deployment's logical id is a
+      // hash of what it deploys, so a changed authorizer must be part of it or the stage keeps the
+      // old, unguarded method. https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-deploy-api.html
+      method.api.latestDeployment?.addToLogicalId({
+        protectedBy: {
+          method: method.httpMethod,
+          path: method.resource.path,
+          authorizer: this.authorizer.authorizerId,
+        },
+      });
+    }
+    this.recordRoute({ method: method.httpMethod as RouteMethod, path: method.resource.path, rule });
+    acknowledgeCognitoFinding(method);
+  }
+
+  /** The route rules the function ships with: one entry per guarded route, in the order added. */
   get routeRules(): RouteRule[] {
     return [...this.routes].map(([route, { rule }]) => ({
       route,
@@ -331,18 +404,36 @@ export class CognitoJwtAuthorizer extends Construct {
     }));
   }
 
+  private recordRoute(route: ProtectedRoute): string {
+    const key = routeKey(route);
+    if (this.routes.has(key)) {
+      throw new Error(`Route "${key}" is declared twice; give each method and path one rule.`);
+    }
+    // The authorizer's own validator, so synth refuses what the cold start would, in its words.
+    validateRule({ route: key, ...route.rule }, () => `Route "${key}"`);
+    this.routes.set(key, route);
+    return key;
+  }
+
   /** Synth-time check: rules and methods match one to one. */
   private validateRoutes(): string[] {
     const errors: string[] = [];
     const stack = Stack.of(this);
-    const ourId = JSON.stringify(stack.resolve(this.authorizer.authorizerId));
+    const ourId = this.authorizer.authorizerId;
+    const ourResolvedId = JSON.stringify(stack.resolve(ourId));
     const guarded = new Set<string>();
     const existing = new Set<string>();
-    for (const method of this.api.methods) {
-      const key = `${method.httpMethod} ${method.resource.path}`;
+    // Every method of the API created through CDK, in any stack of the app (an imported API's
+    // methods may live in another stack than the authorizer).
+    for (const node of this.node.root.node.findAll()) {
+      if (!(node instanceof Method) || node.api.restApiId !== this.api.restApiId) continue;
+      const key = `${node.httpMethod} ${node.resource.path}`;
       existing.add(key);
-      const cfn = method.node.defaultChild as CfnMethod;
-      if (JSON.stringify(stack.resolve(cfn.authorizerId)) === ourId) guarded.add(key);
+      const cfn = node.node.defaultChild as CfnMethod;
+      const usesOurs =
+        cfn.authorizerId === ourId ||
+        (Stack.of(node) === stack && JSON.stringify(stack.resolve(cfn.authorizerId)) === ourResolvedId);
+      if (usesOurs) guarded.add(key);
     }
     for (const key of this.routes.keys()) {
       if (!existing.has(key)) {
@@ -353,7 +444,7 @@ export class CognitoJwtAuthorizer extends Construct {
       } else if (!guarded.has(key)) {
         errors.push(
           `Route rule "${key}" names a method that does not use this authorizer: pass ` +
-            "`authorizer` to the method, or remove the rule.",
+            "`authorizer` to the method (or use protectMethod), or remove the rule.",
         );
       }
     }
@@ -361,7 +452,7 @@ export class CognitoJwtAuthorizer extends Construct {
       if (!this.routes.has(key)) {
         errors.push(
           `Method "${key}" uses the authorizer but has no rule, so every request to it would be ` +
-            "denied: add it with addRoute({ method, path, rule }).",
+            "denied: add it with addRoute({ method, path, rule }) or protectMethod(method, rule).",
         );
       }
     }
@@ -371,10 +462,44 @@ export class CognitoJwtAuthorizer extends Construct {
       compileRouteRules(this.routeRules);
     } catch (err) {
       if (!(err instanceof RouteRulesError)) throw err;
-      errors.push(`ROUTE_RULES would be refused by the authorizer: ${err.message}`);
+      errors.push(`The route rules would be refused by the authorizer: ${err.message}`);
     }
     return errors;
   }
+}
+
+/**
+ * At synth, once every route is known: the function's code becomes the prebuilt handler with
+ * `route-rules.json` beside it, as a file asset. An aspect, because routes are added after the
+ * function exists, and CDK stages an asset's files when the asset is created.
+ */
+class ShipRouteRules implements IAspect {
+  constructor(
+    private readonly owner: CognitoJwtAuthorizer,
+    private readonly cfnFunction: CfnFunction,
+    private readonly handlerFiles: Map<string, Buffer>,
+  ) {}
+
+  visit(node: IConstruct): void {
+    if (node !== this.cfnFunction || this.owner.node.tryFindChild("Code") !== undefined) return;
+    const asset = new Asset(this.owner, "Code", {
+      path: stageHandlerWithRules(this.owner.routeRules, this.handlerFiles),
+      deployTime: true,
+    });
+    this.cfnFunction.code = { s3Bucket: asset.s3BucketName, s3Key: asset.s3ObjectKey };
+    // aws:asset:path, as Code.fromAsset records it: SAM and the local stack find the folder by it.
+    asset.addResourceMetadata(this.cfnFunction, "Code");
+  }
+}
+
+function acknowledgeCognitoFinding(method: Method): void {
+  Validations.of(method).acknowledge({
+    id: "AwsSolutions-COG4",
+    reason:
+      "Guarded by a Lambda authorizer that verifies Cognito user pool JWTs (signature, issuer, " +
+      "client, token use, expiry) and adds per-route scope and group rules that a " +
+      "COGNITO_USER_POOLS authorizer cannot express.",
+  });
 }
 
 /** `METHOD /path`, checked with the authorizer's own route grammar (route-match.ts), so synth and cold start agree. */

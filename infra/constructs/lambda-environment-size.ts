@@ -50,7 +50,9 @@ const PSEUDO_PARAMETER_BOUNDS: Readonly<Record<string, DeployedBound>> = {
 
 /** What to do when a variable of this project is the one that is too large. */
 const HINTS: Readonly<Record<string, string>> = {
-  [ENV.routeRules]: `${ENV.routeRules} holds one rule per guarded route and grows with them: guard fewer routes with this authorizer`,
+  [ENV.routeRules]:
+    `${ENV.routeRules} holds one rule per guarded route and grows with them: put the rules in a file of ` +
+    `the deployment package and name it in ${ENV.routeRulesFile} (what CognitoJwtAuthorizer does)`,
 };
 
 /** One variable's share of the measured JSON: `"NAME":"value"`. */

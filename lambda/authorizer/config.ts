@@ -7,7 +7,9 @@
 // | CLIENT_ID    | allowed app client ids, comma separated                        | required |
 // | TOKEN_USE    | access or id                                                   | access   |
 // | JWKS_URI     | fetch the pool's keys here instead of Cognito (http: loopback) | unset    |
-// | ROUTE_RULES  | per-route rules, JSON (route-rule-validation.ts), or "*"       | required |
+// | ROUTE_RULES  | per-route rules, JSON (route-rule-validation.ts), or "*"       | one of   |
+// | ROUTE_RULES_FILE | the same JSON in a file of the package, relative to the    | the two  |
+// |              | handler's folder (what the CDK construct ships)                |          |
 
 import {
   cognitoJwksUri,
@@ -35,7 +37,16 @@ export interface AuthorizerConfig {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-export function loadConfig(env: Env): AuthorizerConfig {
+export interface LoadConfigOptions {
+  /**
+   * Reads the file ROUTE_RULES_FILE names (its value as given). The entry point resolves it against
+   * the handler's own folder, so the value means the same in Lambda and on a laptop.
+   * @default - ROUTE_RULES_FILE is a configuration error: nothing to read it with
+   */
+  readonly readRulesFile?: (name: string) => string;
+}
+
+export function loadConfig(env: Env, options: LoadConfigOptions = {}): AuthorizerConfig {
   const userPoolId = required(env, ENV.userPoolId);
   if (!isUserPoolId(userPoolId)) {
     throw new ConfigError(ENV.userPoolId, `expected a Cognito user pool id like us-east-1_AbC123`);
@@ -62,11 +73,56 @@ export function loadConfig(env: Env): AuthorizerConfig {
   const jwksUriText = optional(env, ENV.jwksUri);
   const jwksUri = jwksUriText === undefined ? cognitoJwksUri(userPoolId) : parseJwksUri(jwksUriText);
 
-  const rulesText = env[ENV.routeRules]?.trim();
+  const rules = routeRulesText(env, options);
+  let routeRules: CompiledRouteRules | undefined;
+  if (rules.text !== EVERY_ROUTE) {
+    try {
+      routeRules = parseRouteRules(rules.text);
+    } catch (err) {
+      if (err instanceof RouteRulesError) throw new ConfigError(rules.variable, err.message);
+      throw err;
+    }
+  }
+
+  return { userPoolId, region, clientIds: [...new Set(clientIds)], tokenUse, jwksUri, routeRules };
+}
+
+/** The rules' JSON (or "*"), trimmed, from exactly one of ROUTE_RULES and ROUTE_RULES_FILE (`variable`). */
+function routeRulesText(env: Env, options: LoadConfigOptions): { text: string; variable: string } {
+  const inline = env[ENV.routeRules];
+  const file = env[ENV.routeRulesFile];
+  if (inline !== undefined && file !== undefined) {
+    throw new ConfigError(
+      ENV.routeRules,
+      `and ${ENV.routeRulesFile} are both set: give the rules in one place, so that what runs is what you read`,
+    );
+  }
+  if (file !== undefined) {
+    const name = file.trim();
+    if (name === "") throw new ConfigError(ENV.routeRulesFile, "is blank: name the rules file, or unset it");
+    if (options.readRulesFile === undefined) {
+      throw new ConfigError(ENV.routeRulesFile, "is set, but this loader reads no files");
+    }
+    let text: string;
+    try {
+      text = options.readRulesFile(name);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? String(err);
+      throw new ConfigError(ENV.routeRulesFile, `names "${name}", which cannot be read (${code})`);
+    }
+    if (text.trim() === "") {
+      throw new ConfigError(
+        ENV.routeRulesFile,
+        `names "${name}", which is empty: it must hold the route rules`,
+      );
+    }
+    return { text: text.trim(), variable: ENV.routeRulesFile };
+  }
+  const rulesText = inline?.trim();
   if (rulesText === undefined) {
     throw new ConfigError(
       ENV.routeRules,
-      `is required: a JSON array of route rules, or "${EVERY_ROUTE}" to let every valid token call every route`,
+      `is required: a JSON array of route rules, or "${EVERY_ROUTE}" to let every valid token call every route (or a file of rules named in ${ENV.routeRulesFile})`,
     );
   }
   if (rulesText === "") {
@@ -76,17 +132,7 @@ export function loadConfig(env: Env): AuthorizerConfig {
       `is blank: give a JSON array of route rules, or "${EVERY_ROUTE}" to let every valid token call every route`,
     );
   }
-  let routeRules: CompiledRouteRules | undefined;
-  if (rulesText !== EVERY_ROUTE) {
-    try {
-      routeRules = parseRouteRules(rulesText);
-    } catch (err) {
-      if (err instanceof RouteRulesError) throw new ConfigError(ENV.routeRules, err.message);
-      throw err;
-    }
-  }
-
-  return { userPoolId, region, clientIds: [...new Set(clientIds)], tokenUse, jwksUri, routeRules };
+  return { text: rulesText, variable: ENV.routeRules };
 }
 
 function required(env: Env, name: string): string {

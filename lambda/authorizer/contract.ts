@@ -10,7 +10,17 @@ export const ENV = {
   tokenUse: "TOKEN_USE",
   jwksUri: "JWKS_URI",
   routeRules: "ROUTE_RULES",
+  /** A JSON file of route rules inside the function's package: what the CDK construct ships. */
+  routeRulesFile: "ROUTE_RULES_FILE",
 } as const;
+
+/**
+ * The file the CDK construct writes the route rules to, next to the handler in the function's
+ * deployment package (ROUTE_RULES_FILE names it). A file has no size limit that matters here, where
+ * Lambda caps all environment variables of a function at 4 KB together.
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
+ */
+export const ROUTE_RULES_FILE_NAME = "route-rules.json";
 
 // Cognito's user pool id format: <region>_<id>. The region part is what the issuer and the JWKS
 // URL are built from. https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html

@@ -2,13 +2,17 @@
 // environment, at module load; the JWKS is fetched during init (top-level await, ESM bundle), so the
 // first request needs no network. A bad configuration fails the load: the function never serves.
 
+import { readFileSync } from "node:fs";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { createAuthorizer } from "./authorizer";
 import { loadConfig } from "./config";
 import { createTokenVerifier } from "./verify";
 
 const logger = new Logger({ serviceName: "cognito-jwt-authorizer" });
-const config = loadConfig(process.env);
+// ROUTE_RULES_FILE is relative to this module's folder: the root of the deployment package.
+const config = loadConfig(process.env, {
+  readRulesFile: (name) => readFileSync(new URL(name, new URL(".", import.meta.url)), "utf8"),
+});
 const verifier = createTokenVerifier(config);
 
 try {

@@ -15,6 +15,7 @@ import { createAuthorizer } from "../../lambda/authorizer/authorizer";
 import { loadConfig } from "../../lambda/authorizer/config";
 import { REASONS } from "../../lambda/authorizer/errors";
 import { DEFAULT_P99_DURATION_THRESHOLD, METRIC_NAMES } from "../../infra/constructs/authorizer-monitoring";
+import { AuthorizerLogLevel } from "../../infra/constructs/authorizer-options";
 import {
   CognitoJwtAuthorizer,
   type CognitoJwtAuthorizerProps,
@@ -258,7 +259,7 @@ describe("tuning and turning off", () => {
   test("an SNS topic given as alarm action is wired to every alarm, and ok actions likewise", () => {
     // Protects: routing alarms to an on-call topic, the documented way (README, "Operate it").
     const { stack } = fixture((scope) => ({
-      monitoring: {
+      monitoringOptions: {
         alarmActions: [new SnsAction(new Topic(scope, "OnCall"))],
         okActions: [new SnsAction(new Topic(scope, "Recovered"))],
       },
@@ -292,9 +293,9 @@ describe("tuning and turning off", () => {
     ["functionErrorsAlarm", "Errors"],
     ["throttlesAlarm", "Throttles"],
     ["durationAlarm", "Duration"],
-  ] as const)("%s: false removes that alarm only", (prop, metricName) => {
+  ] as const)("%s: { enabled: false } removes that alarm only", (prop, metricName) => {
     // Protects: each alarm can be dropped on its own; the others and the dashboard stay.
-    const { stack, authorizer } = fixture({ monitoring: { [prop]: false } });
+    const { stack, authorizer } = fixture({ monitoringOptions: { [prop]: { enabled: false } } });
     const template = Template.fromStack(stack);
     const names = resourcesOf(template, "AWS::CloudWatch::Alarm").map(([, a]) => a.Properties.MetricName);
     expect(names).toHaveLength(4);
@@ -306,7 +307,7 @@ describe("tuning and turning off", () => {
   test("thresholds, evaluation periods and the period follow the props", () => {
     // Protects: a user's tuning reaches CloudWatch as given.
     const { stack } = fixture({
-      monitoring: {
+      monitoringOptions: {
         period: Duration.minutes(1),
         throttlesAlarm: { threshold: 5, evaluationPeriods: 3, datapointsToAlarm: 2 },
         durationAlarm: { threshold: Duration.millis(2500), evaluationPeriods: 5, datapointsToAlarm: 5 },
@@ -330,7 +331,7 @@ describe("tuning and turning off", () => {
 
   test("a custom namespace is used by the filters, the alarms and the dashboard alike", () => {
     // Protects: a renamed namespace cannot leave an alarm watching a metric nothing publishes.
-    const { stack } = fixture({ monitoring: { metricNamespace: "Auth/prod" } });
+    const { stack } = fixture({ monitoringOptions: { metricNamespace: "Auth/prod" } });
     const template = Template.fromStack(stack);
     for (const [, filter] of resourcesOf(template, "AWS::Logs::MetricFilter")) {
       expect(filter.Properties.MetricTransformations[0].MetricNamespace).toBe("Auth/prod");
@@ -364,7 +365,7 @@ describe("tuning and turning off", () => {
 
   test("dashboard: false keeps the alarms", () => {
     // Protects: the dashboard is optional, paging is not tied to it.
-    const { stack } = fixture({ monitoring: { dashboard: false } });
+    const { stack } = fixture({ monitoringOptions: { dashboard: false } });
     const template = Template.fromStack(stack);
     template.resourceCountIs("AWS::CloudWatch::Dashboard", 0);
     template.resourceCountIs("AWS::CloudWatch::Alarm", 5);
@@ -372,7 +373,7 @@ describe("tuning and turning off", () => {
 
   test('logLevel "WARN" warns that denials will not be counted', () => {
     // Protects: an operator learns at synth why the deny graph stays empty.
-    const { stack } = fixture({ logLevel: "WARN" });
+    const { stack } = fixture({ logLevel: AuthorizerLogLevel.WARN });
     Annotations.fromStack(stack).hasWarning(
       "/Test/Authorizer/Monitoring",
       Match.stringLikeRegexp('logLevel "WARN" does not write deny lines'),
@@ -422,18 +423,18 @@ describe("synth-time validation", () => {
       { metricNamespace: "auth:prod" },
       /metricNamespace "auth:prod" is not a custom CloudWatch namespace: use 1 to 255/,
     ],
-  ] as const)("%s is refused with what to change", (_case, monitoring, message) => {
+  ] as const)("%s is refused with what to change", (_case, monitoringOptions, message) => {
     // Protects: a setting CloudWatch would reject, or that would alarm uselessly, fails at synth.
-    expect(() => fixture({ monitoring })).toThrow(message);
+    expect(() => fixture({ monitoringOptions })).toThrow(message);
   });
 
   test('logLevel "ERROR" with monitoring is refused: the alarms would be blind', () => {
     // Protects: no decision line is written at ERROR, so the JWKS and internal_error alarms could
     // never fire; the message says how to fix it.
-    expect(() => fixture({ logLevel: "ERROR" })).toThrow(
+    expect(() => fixture({ logLevel: AuthorizerLogLevel.ERROR })).toThrow(
       /logLevel "ERROR" writes no decision line.*use "INFO" \(the default\) or "WARN", or turn monitoring off with `monitoring: false`/,
     );
-    expect(() => fixture({ logLevel: "ERROR", monitoring: false })).not.toThrow();
+    expect(() => fixture({ logLevel: AuthorizerLogLevel.ERROR, monitoring: false })).not.toThrow();
   });
 });
 

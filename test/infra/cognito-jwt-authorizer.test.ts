@@ -2,16 +2,27 @@
 // synth-time validation (messages that say what to change) and its authorizer options.
 
 import { Duration, Stack } from "aws-cdk-lib";
-import { IdentitySource, MockIntegration, RestApi } from "aws-cdk-lib/aws-apigateway";
+import {
+  ApiDefinition,
+  AuthorizationType,
+  type IAuthorizer,
+  IdentitySource,
+  type IRestApi,
+  MockIntegration,
+  RestApi,
+  SpecRestApi,
+} from "aws-cdk-lib/aws-apigateway";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { UserPool, UserPoolClient } from "aws-cdk-lib/aws-cognito";
 import {
   AuthorizerEventType,
+  AuthorizerTokenUse,
   CognitoJwtAuthorizer,
   type CognitoJwtAuthorizerProps,
   DEFAULT_AUTHORIZER_MEMORY_MB,
-} from "../../infra/constructs/cognito-jwt-authorizer";
+} from "../../index";
 import { testApp } from "../helpers/cdk-app";
+import { shippedAuthorizer } from "../helpers/shipped-rules";
 
 interface Fixture {
   readonly stack: Stack;
@@ -99,10 +110,7 @@ describe("synth-time validation", () => {
     const { stack, api, authorizer } = fixture();
     api.root.addResource("custom").addMethod("PUT", integration, { authorizer: authorizer.authorizer });
     authorizer.addRoute({ method: "PUT", path: "/custom", rule: { scopes: ["custom/write"] } });
-    const rules = JSON.parse(
-      Object.values(Template.fromStack(stack).findResources("AWS::Lambda::Function"))[0]!.Properties
-        .Environment.Variables.ROUTE_RULES,
-    );
+    const { rules } = shippedAuthorizer(stack);
     expect(rules).toEqual([{ route: "GET /me" }, { route: "PUT /custom", scopes: ["custom/write"] }]);
   });
 
@@ -116,7 +124,7 @@ describe("synth-time validation", () => {
       ],
     });
     expect(() => Template.fromStack(stack)).toThrow(
-      /ROUTE_RULES would be refused by the authorizer: rules\[0\] \("GET \/\{proxy\+\}"\) cannot be enforced under API Gateway's policy cache/,
+      /The route rules would be refused by the authorizer: rules\[0\] \("GET \/\{proxy\+\}"\) cannot be enforced under API Gateway's policy cache/,
     );
   });
 
@@ -236,7 +244,7 @@ describe("authorizer options", () => {
 
   test("every allowed app client is in CLIENT_ID, and tokenUse reaches TOKEN_USE", () => {
     // Protects: the environment contract (comma-separated client ids; access or id token).
-    const { stack } = fixture({ tokenUse: "id" });
+    const { stack } = fixture({ tokenUse: AuthorizerTokenUse.ID });
     Template.fromStack(stack).hasResourceProperties("AWS::Lambda::Function", {
       Environment: {
         Variables: Match.objectLike({
@@ -246,5 +254,124 @@ describe("authorizer options", () => {
         }),
       },
     });
+  });
+});
+
+describe("attaching to the API a team already has", () => {
+  /** The authorizer on `api`, with no routes of its own. */
+  function on(stack: Stack, api: IRestApi): CognitoJwtAuthorizer {
+    return new CognitoJwtAuthorizer(stack, "Authorizer", {
+      api,
+      userPool: UserPool.fromUserPoolId(stack, "Pool", "us-east-1_AbC123"),
+      userPoolClients: [UserPoolClient.fromUserPoolClientId(stack, "Web", "webclient1")],
+    });
+  }
+
+  /** The AuthorizationType and AuthorizerId of every method, by HTTP method. */
+  function methodAuth(stack: Stack): Record<string, unknown> {
+    const methods = Object.values(Template.fromStack(stack).findResources("AWS::ApiGateway::Method"));
+    return Object.fromEntries(
+      methods.map((m) => [
+        m.Properties.HttpMethod,
+        [m.Properties.AuthorizationType, m.Properties.AuthorizerId],
+      ]),
+    );
+  }
+
+  test("protectMethod switches a method created without authorization to the authorizer, with its rule", () => {
+    // Protects: a team's existing method is guarded and its rule shipped, without recreating it.
+    const stack = new Stack(testApp(), "Test");
+    const api = new RestApi(stack, "Api");
+    const method = api.root.addResource("reports").addMethod("GET", integration);
+    const authorizer = on(stack, api);
+    authorizer.protectMethod(method, { groups: ["auditors"] });
+    const authorizerId = Object.keys(
+      Template.fromStack(stack).findResources("AWS::ApiGateway::Authorizer"),
+    )[0];
+    expect(methodAuth(stack)).toEqual({ GET: ["CUSTOM", { Ref: authorizerId }] });
+    expect(shippedAuthorizer(stack).rules).toEqual([{ route: "GET /reports", groups: ["auditors"] }]);
+  });
+
+  test("protectMethod changes the deployment's logical id, so the stage serves the guarded method", () => {
+    // Protects: API Gateway serves methods from a deployment; a changed method with the same
+    // deployment id would leave the stage unguarded after `cdk deploy`.
+    const deploymentId = (guard: boolean): string => {
+      const stack = new Stack(testApp(), "Test");
+      const api = new RestApi(stack, "Api");
+      const reports = api.root.addResource("reports").addMethod("GET", integration);
+      const authorizer = on(stack, api);
+      api.root.addResource("other").addMethod("GET", integration, { authorizer: authorizer.authorizer });
+      authorizer.addRoute({ method: "GET", path: "/other", rule: {} });
+      if (guard) authorizer.protectMethod(reports, {});
+      return Object.keys(Template.fromStack(stack).findResources("AWS::ApiGateway::Deployment"))[0]!;
+    };
+    expect(deploymentId(true)).not.toBe(deploymentId(false));
+  });
+
+  test("protectMethod refuses a method that uses other authorization, and a method of another API", () => {
+    // Protects: the construct never silently replaces IAM or Cognito authorization, nor guards an API
+    // its authorizer does not belong to.
+    const stack = new Stack(testApp(), "Test");
+    const api = new RestApi(stack, "Api");
+    const iam = api.root
+      .addResource("iam")
+      .addMethod("GET", integration, { authorizationType: AuthorizationType.IAM });
+    const other = new RestApi(stack, "Other").root.addMethod("GET", integration);
+    const authorizer = on(stack, api);
+    api.root.addMethod("GET", integration, { authorizer: authorizer.authorizer });
+    authorizer.addRoute({ method: "GET", path: "/", rule: {} });
+    expect(() => authorizer.protectMethod(iam, {})).toThrow(
+      'Method "GET /iam" already uses AWS_IAM authorization: create it without authorization, or with `authorizer` set to this construct\'s `authorizer`.',
+    );
+    expect(() => authorizer.protectMethod(other, {})).toThrow(
+      'Method "GET /" belongs to another API than this authorizer\'s.',
+    );
+  });
+
+  test("a SpecRestApi from OpenAPI: methods added with CDK are guarded and checked like a RestApi's", () => {
+    // Protects: teams that define their API in OpenAPI can still use the construct for the methods
+    // they guard with it (an authorizer created by CDK is referenced by CDK methods only).
+    const stack = new Stack(testApp(), "Test");
+    const api = new SpecRestApi(stack, "Api", {
+      apiDefinition: ApiDefinition.fromInline({
+        openapi: "3.0.2",
+        info: { title: "spec", version: "1" },
+        paths: { "/ping": { get: { "x-amazon-apigateway-integration": { type: "mock" } } } },
+      }),
+    });
+    const authorizer = on(stack, api);
+    authorizer.addRoute({ method: "GET", path: "/items", integration, rule: { groups: ["readers"] } });
+    api.root.addResource("orphan").addMethod("POST", integration, { authorizer: authorizer.authorizer });
+    expect(() => Template.fromStack(stack)).toThrow(
+      /Method "POST \/orphan" uses the authorizer but has no rule/,
+    );
+  });
+
+  test("an API imported by id takes guarded methods, with the same synth-time checks", () => {
+    // Protects: an API owned by another stack or created outside CDK can be guarded.
+    const stack = new Stack(testApp(), "Test");
+    const api = RestApi.fromRestApiAttributes(stack, "Api", { restApiId: "abc123", rootResourceId: "root1" });
+    const authorizer = on(stack, api);
+    authorizer.addRoute({
+      method: "GET",
+      path: "/items/{id}",
+      integration,
+      rule: { scopes: ["items/read"] },
+    });
+    authorizer.addRoute({ method: "DELETE", path: "/items/{id}", rule: { groups: ["admins"] } });
+    expect(() => Template.fromStack(stack)).toThrow(
+      'Route rule "DELETE /items/{id}" names a method that does not exist on the API',
+    );
+  });
+
+  test("the public `authorizer` is an IAuthorizer that methods accept", () => {
+    // Protects: the documented way to guard a method the team creates itself.
+    const stack = new Stack(testApp(), "Test");
+    const api = new RestApi(stack, "Api");
+    const authorizer = on(stack, api);
+    const asInterface: IAuthorizer = authorizer.authorizer;
+    api.root.addMethod("GET", integration, { authorizer: asInterface });
+    authorizer.addRoute({ method: "GET", path: "/", rule: {} });
+    expect(Object.values(methodAuth(stack))).toEqual([["CUSTOM", expect.anything()]]);
   });
 });

@@ -3,19 +3,21 @@
 
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { createApp } from "../../infra/app";
-import {
-  BEARER_VALIDATION_REGEX,
-  DEFAULT_AUTHORIZER_MEMORY_MB,
-} from "../../infra/constructs/cognito-jwt-authorizer";
+import { BEARER_VALIDATION_REGEX, DEFAULT_AUTHORIZER_MEMORY_MB } from "../../index";
 import { ACCESS_LOG_FIELDS } from "../../infra/constructs/protected-rest-api";
 import { sampleRoutes } from "../../infra/routes";
 import { CognitoAuthorizerSampleStack, SAMPLE_STACK_ID } from "../../infra/sample-stack";
 import { compileRouteRules } from "../../lambda/authorizer/route-rules";
 import { testApp } from "../helpers/cdk-app";
+import { shippedAuthorizer } from "../helpers/shipped-rules";
+
+function sampleStack(context: Record<string, unknown> = {}): CognitoAuthorizerSampleStack {
+  const app = createApp(testApp(context));
+  return app.node.findChild(SAMPLE_STACK_ID) as CognitoAuthorizerSampleStack;
+}
 
 function sampleTemplate(context: Record<string, unknown> = {}): Template {
-  const app = createApp(testApp(context));
-  return Template.fromStack(app.node.findChild(SAMPLE_STACK_ID) as CognitoAuthorizerSampleStack);
+  return Template.fromStack(sampleStack(context));
 }
 
 interface MethodInfo {
@@ -40,10 +42,10 @@ function methodsOf(template: Template): MethodInfo[] {
   }));
 }
 
-/** The one function whose environment carries ROUTE_RULES, with its logical id and Properties. */
+/** The one function whose environment names ROUTE_RULES_FILE, with its logical id and Properties. */
 function authorizerFunction(template: Template) {
   const fns = template.findResources("AWS::Lambda::Function", {
-    Properties: { Environment: { Variables: { ROUTE_RULES: Match.anyValue() } } },
+    Properties: { Environment: { Variables: { ROUTE_RULES_FILE: Match.anyValue() } } },
   });
   const entries = Object.entries(fns);
   expect(entries).toHaveLength(1);
@@ -119,7 +121,7 @@ describe("sample stack (default context)", () => {
       USER_POOL_ID: { Ref: expect.stringMatching(/^IdentityUserPool/) },
       CLIENT_ID: { Ref: expect.stringMatching(/^IdentityUserPoolClient/) },
       TOKEN_USE: "access",
-      ROUTE_RULES: expect.any(String),
+      ROUTE_RULES_FILE: "route-rules.json",
       POWERTOOLS_SERVICE_NAME: "cognito-jwt-authorizer",
       POWERTOOLS_LOG_LEVEL: "INFO",
       POWERTOOLS_LOGGER_LOG_EVENT: "false",
@@ -376,12 +378,13 @@ describe("sample stack variants (context)", () => {
 describe.each([
   { name: "default (group rules)", context: {}, requireOAuthScopes: false },
   { name: "requireOAuthScopes=true", context: { requireOAuthScopes: "true" }, requireOAuthScopes: true },
-])("ROUTE_RULES, $name", ({ context, requireOAuthScopes }) => {
+])("route rules shipped with the function, $name", ({ context, requireOAuthScopes }) => {
   let template: Template;
-  let rules: { route: string; scopes?: string[]; groups?: string[] }[];
+  let rules: { route: string; scopes?: readonly string[]; groups?: readonly string[] }[];
   beforeAll(() => {
-    template = sampleTemplate(context);
-    rules = JSON.parse(authorizerFunction(template).props.Environment.Variables.ROUTE_RULES);
+    const stack = sampleStack(context);
+    template = Template.fromStack(stack);
+    rules = shippedAuthorizer(stack, template).rules;
   });
 
   test("equals the rules derived from the route table (every route but the public one)", () => {

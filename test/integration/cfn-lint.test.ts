@@ -14,6 +14,7 @@ import { SAMPLE_STACK_ID } from "../../infra/sample-stack";
 import { environmentLiterals } from "../helpers/environment-literals";
 import { realSynth } from "../helpers/real-synth";
 import { CDK_JSON_CONTEXT } from "../helpers/cdk-app";
+import { largeApiStack } from "../helpers/large-api";
 
 jest.setTimeout(300_000);
 
@@ -96,6 +97,12 @@ beforeAll(() => {
     ).synth();
     variantDirs.set(name, outdir);
   }
+  // A 300-route API (README, "Route rules": the limits): the package's construct at that size.
+  const largeDir = join(scratch, "large-api-300-routes");
+  const large = new App({ outdir: largeDir, context: { ...CDK_JSON_CONTEXT } });
+  largeApiStack(large, "LargeApi", 300);
+  large.synth();
+  variantDirs.set("300 routes", largeDir);
   allTemplates = [synthDir, ...variantDirs.values()].map(templatesIn);
   findings = lintWithoutAcknowledgements(allTemplates.flat());
 });
@@ -122,7 +129,7 @@ test("`cdk synth` without an environment writes environment-agnostic templates: 
   expect(literals).toEqual([]);
 });
 
-test("cfn-lint finds nothing but the acknowledged checks in the templates `cdk synth` writes, nor with the README's switches", () => {
+test("cfn-lint finds nothing but the acknowledged checks in the templates `cdk synth` writes, nor with the README's switches, nor for a 300-route API", () => {
   // Protects: a template CloudFormation (or one of the Regions) would reject fails CI, not the
   // user's deploy; the switches the README offers synthesize templates as clean as the default.
   // Findings name their file: cdk.out/ for the real synth, variant-<switches>/ for the others.

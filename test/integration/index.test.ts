@@ -134,6 +134,22 @@ it("still loads when the JWKS endpoint is down at cold start, and fails closed",
   expect(stderr).toMatch(/"outcome":"unauthorized","reason":"jwks_unavailable"/);
 });
 
+it("reads the rules from ROUTE_RULES_FILE, relative to the bundle's own folder (what the construct ships)", async () => {
+  // Protects: the rules the CDK construct writes into the deployment package are the ones enforced,
+  // wherever the process's working directory is.
+  writeFileSync(path.join(dir, "shipped-rules.json"), JSON.stringify([{ route: "GET /items" }]));
+  const token = signToken(key, accessClaims());
+  const decide = async (path: string) => {
+    const rest: Record<string, string> = { ...env() };
+    delete rest.ROUTE_RULES;
+    const event = { type: "TOKEN", authorizationToken: `Bearer ${token}`, methodArn: methodArn("GET", path) };
+    const { result } = await runEntry({ ...rest, ROUTE_RULES_FILE: "shipped-rules.json" }, event);
+    return result.result.policyDocument.Statement.map((s: { Effect: string }) => s.Effect);
+  };
+  expect(await decide("/items")).toContain("Allow");
+  expect(await decide("/other")).not.toContain("Allow");
+});
+
 it.each([
   [{ CLIENT_ID: TEST_CLIENT_ID }, "USER_POOL_ID"],
   [{ USER_POOL_ID: TEST_USER_POOL_ID }, "CLIENT_ID"],
@@ -150,6 +166,20 @@ it.each([
     "ROUTE_RULES: the cache-safety analysis did not finish within its budget",
   ],
   [{ USER_POOL_ID: TEST_USER_POOL_ID, CLIENT_ID: TEST_CLIENT_ID, ROUTE_RULES: " \n" }, "ROUTE_RULES"],
+  // The rules in two places: which one runs would be a guess.
+  [
+    {
+      USER_POOL_ID: TEST_USER_POOL_ID,
+      CLIENT_ID: TEST_CLIENT_ID,
+      ROUTE_RULES: "*",
+      ROUTE_RULES_FILE: "r.json",
+    },
+    "ROUTE_RULES: and ROUTE_RULES_FILE are both set",
+  ],
+  [
+    { USER_POOL_ID: TEST_USER_POOL_ID, CLIENT_ID: TEST_CLIENT_ID, ROUTE_RULES_FILE: "missing.json" },
+    'ROUTE_RULES_FILE: names "missing.json", which cannot be read (ENOENT)',
+  ],
   [
     { USER_POOL_ID: TEST_USER_POOL_ID, CLIENT_ID: TEST_CLIENT_ID, JWKS_URI: "http://example.com/k" },
     "JWKS_URI",

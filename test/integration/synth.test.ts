@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { SAMPLE_STACK_ID } from "../../infra/sample-stack";
+import { HANDLER_DIST } from "../../tools/build-handler";
 import { realSynth } from "../helpers/real-synth";
 
 jest.setTimeout(240_000);
@@ -69,18 +70,23 @@ function assetOf(predicate: (fn: FunctionResource) => boolean): { dir: string; r
 }
 
 const isAuthorizer = (fn: FunctionResource): boolean =>
-  fn.Properties.Environment?.Variables?.ROUTE_RULES !== undefined;
+  fn.Properties.Environment?.Variables?.ROUTE_RULES_FILE !== undefined;
 
-test("the authorizer is bundled into cdk.out as one minified ES module with its source map", () => {
-  // Protects: the deployment package is what the ESM runtime expects (index.mjs + map, nothing else),
-  // and the template points at it the way the local gateway and `cdk deploy` read it.
+test("the authorizer ships as the prebuilt minified ES module, its source map and its route rules", () => {
+  // Protects: the deployment package is what the ESM runtime expects (index.mjs + map + the rules
+  // file ROUTE_RULES_FILE names, nothing else), it is the package's prebuilt handler byte for byte
+  // (no bundling at synth), and the template points at it the way the local gateway and `cdk deploy` read it.
   const { dir, resource } = assetOf(isAuthorizer);
   const assetPath: string = resource.Metadata["aws:asset:path"];
   expect(assetPath).toMatch(/^asset\.[0-9a-f]{64}$/);
-  expect(resource.Metadata["aws:asset:is-bundled"]).toBe(true);
+  expect(resource.Metadata["aws:asset:is-bundled"]).toBe(false);
   expect(resource.Metadata["aws:asset:property"]).toBe("Code");
   expect(resource.Properties.Code.S3Key).toBe(`${assetPath.slice("asset.".length)}.zip`);
-  expect(readdirSync(dir).sort()).toEqual(["index.mjs", "index.mjs.map"]);
+  expect(readdirSync(dir).sort()).toEqual(["index.mjs", "index.mjs.map", "route-rules.json"]);
+  expect(resource.Properties.Environment?.Variables?.ROUTE_RULES_FILE).toBe("route-rules.json");
+  for (const name of ["index.mjs", "index.mjs.map"]) {
+    expect(readFileSync(join(dir, name)).equals(readFileSync(join(HANDLER_DIST, name)))).toBe(true);
+  }
 
   const code = readFileSync(join(dir, "index.mjs"), "utf8");
   const bytes = statSync(join(dir, "index.mjs")).size;
@@ -172,8 +178,8 @@ describe("the bundled authorizer, loaded by Node with a loopback JWKS", () => {
         CLIENT_ID,
         TOKEN_USE: "access",
         JWKS_URI: jwksUri,
-        // The rules exactly as synthesized into the template.
-        ROUTE_RULES: deployed.ROUTE_RULES,
+        // The rules file exactly as synthesized into the deployment package.
+        ROUTE_RULES_FILE: deployed.ROUTE_RULES_FILE,
         POWERTOOLS_LOG_LEVEL: "ERROR",
       },
     });
@@ -182,7 +188,7 @@ describe("the bundled authorizer, loaded by Node with a loopback JWKS", () => {
 
   test("imports, exports handler, hydrates from loopback, and decides with the synthesized rules", async () => {
     // Protects: the bundle starts under ESM with top-level await (the JWKS fetched from JWKS_URI,
-    // nothing leaving the machine) and enforces the deployed ROUTE_RULES.
+    // nothing leaving the machine) and enforces the deployed route rules, read from its own package.
     const reader = accessToken(["readers"]);
     const out = await runBundle([
       { token: `Bearer ${reader}`, methodArn: `${METHOD_ARN_PREFIX}/GET/me` },

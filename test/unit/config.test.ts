@@ -76,4 +76,52 @@ describe("loadConfig", () => {
     const config = loadConfig({ ...BASE, ROUTE_RULES: '[{"route":"GET /me"}]' });
     expect(config.routeRules?.rules).toEqual([{ route: "GET /me" }]);
   });
+
+  describe("ROUTE_RULES_FILE", () => {
+    const FILE_ENV = {
+      USER_POOL_ID: "us-east-1_AbC123",
+      CLIENT_ID: "client1",
+      ROUTE_RULES_FILE: "rules.json",
+    };
+    const files: Record<string, string> = {
+      "rules.json": '[{"route":"GET /me"}]',
+      "blank.json": " \n",
+      "bad.json": '[{"route":"FETCH /x"}]',
+    };
+    const readRulesFile = (name: string): string => {
+      const text = files[name];
+      if (text === undefined) throw Object.assign(new Error(`ENOENT: ${name}`), { code: "ENOENT" });
+      return text;
+    };
+
+    it("compiles the rules of the file it names, read through the entry point's reader", () => {
+      const read: string[] = [];
+      const config = loadConfig(FILE_ENV, {
+        readRulesFile: (name) => (read.push(name), readRulesFile(name)),
+      });
+      expect(read).toEqual(["rules.json"]);
+      expect(config.routeRules?.rules).toEqual([{ route: "GET /me" }]);
+    });
+
+    it.each([
+      [{ ...FILE_ENV, ROUTE_RULES: "*" }, /ROUTE_RULES: and ROUTE_RULES_FILE are both set/],
+      [{ ...FILE_ENV, ROUTE_RULES_FILE: "  " }, /ROUTE_RULES_FILE: is blank/],
+      [
+        { ...FILE_ENV, ROUTE_RULES_FILE: "none.json" },
+        /ROUTE_RULES_FILE: names "none.json", which cannot be read \(ENOENT\)/,
+      ],
+      [
+        { ...FILE_ENV, ROUTE_RULES_FILE: "blank.json" },
+        /ROUTE_RULES_FILE: names "blank.json", which is empty/,
+      ],
+      // A bad rule in the file is reported against the variable that named the file.
+      [{ ...FILE_ENV, ROUTE_RULES_FILE: "bad.json" }, /^Environment variable ROUTE_RULES_FILE: rules\[0\]/],
+    ])("fails loudly on %j", (env, message) => {
+      expect(() => loadConfig(env, { readRulesFile })).toThrow(message);
+    });
+
+    it("is a configuration error where no reader is given, never ignored", () => {
+      expect(() => loadConfig(FILE_ENV)).toThrow(/ROUTE_RULES_FILE: is set, but this loader reads no files/);
+    });
+  });
 });
