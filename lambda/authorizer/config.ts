@@ -8,12 +8,14 @@
 // | TOKEN_USE    | access or id                                                   | access   |
 // | JWKS_URI     | fetch the pool's keys here instead of Cognito (http: loopback) | unset    |
 // | ROUTE_RULES  | per-route rules, JSON (route-rule-validation.ts), or "*"       | required |
+// | ROUTE_RULES_COMPLETE | true: ROUTE_RULES lists every method using the authorizer | false |
 
 import {
   cognitoJwksUri,
   ENV,
   EVERY_ROUTE,
   isClientId,
+  ROUTE_RULES_COMPLETE_VALUES,
   isTokenUse,
   isUserPoolId,
   regionOf,
@@ -76,10 +78,23 @@ export function loadConfig(env: Env): AuthorizerConfig {
       `is blank: give a JSON array of route rules, or "${EVERY_ROUTE}" to let every valid token call every route`,
     );
   }
+  const completeText = optional(env, ENV.routeRulesComplete) ?? "false";
+  if (!(ROUTE_RULES_COMPLETE_VALUES as readonly string[]).includes(completeText)) {
+    throw new ConfigError(
+      ENV.routeRulesComplete,
+      `expected "true" (ROUTE_RULES lists every method that uses this authorizer) or "false"`,
+    );
+  }
+  if (rulesText === EVERY_ROUTE && completeText === "true") {
+    throw new ConfigError(
+      ENV.routeRulesComplete,
+      `declares a rule list complete, but ROUTE_RULES is "${EVERY_ROUTE}" (no list): unset it, or list the routes`,
+    );
+  }
   let routeRules: CompiledRouteRules | undefined;
   if (rulesText !== EVERY_ROUTE) {
     try {
-      routeRules = parseRouteRules(rulesText);
+      routeRules = parseRouteRules(rulesText, { complete: completeText === "true" });
     } catch (err) {
       if (err instanceof RouteRulesError) throw new ConfigError(ENV.routeRules, err.message);
       throw err;

@@ -10,7 +10,16 @@ export const ENV = {
   tokenUse: "TOKEN_USE",
   jwksUri: "JWKS_URI",
   routeRules: "ROUTE_RULES",
+  routeRulesComplete: "ROUTE_RULES_COMPLETE",
 } as const;
+
+/**
+ * ROUTE_RULES_COMPLETE: whoever deploys the authorizer declares that ROUTE_RULES lists every method
+ * that uses this authorizer, and only those (the CDK construct proves exactly this at synth). Then
+ * policies may say "Allow everything but the forbidden routes". Unset means "false": requests no
+ * rule lists must then be denied by every cached policy as well.
+ */
+export const ROUTE_RULES_COMPLETE_VALUES = ["true", "false"] as const;
 
 // Cognito's user pool id format: <region>_<id>. The region part is what the issuer and the JWKS
 // URL are built from. https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html
