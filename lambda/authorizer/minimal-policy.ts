@@ -38,6 +38,17 @@ export interface PolicyPlan {
   readonly reachedByDeny: readonly (readonly number[])[];
   /** guards[a]: Deny globs closing the unlisted requests a's Allow reaches (empty when complete). */
   readonly guards: readonly (readonly string[])[];
+  /** Globs standing for several routes at once (complete rules only; see routeMerges). */
+  readonly merges: readonly RouteMerge[];
+}
+
+// One glob set for several routes of the same shape (`GET/*/*/history` for every
+// `GET /resource-N/{id}/history`): usable for a caller when every route it reaches (`footprint`,
+// found by the overlap search) gets the same decision, members included.
+export interface RouteMerge {
+  readonly globs: readonly string[];
+  readonly members: readonly number[];
+  readonly footprint: readonly number[];
 }
 
 /** The caller's complete, cache-safe statements (`allowed[i]`: the rules allow route i). */
@@ -86,18 +97,39 @@ function subsumed(plan: PolicyPlan, i: number, methods: ReadonlySet<HttpMethod>)
   return own.length > 0 && own.every((m) => methods.has(m));
 }
 
+/** Merges whose whole footprint has `allowed[i] === want`, their globs, and the routes they stand for. */
+function usableMerges(
+  plan: PolicyPlan,
+  allowed: readonly boolean[],
+  want: boolean,
+  skip: (i: number) => boolean,
+) {
+  const globs: string[] = [];
+  const merged = new Set<number>();
+  for (const m of plan.merges) {
+    if (m.members.every((i) => skip(i) || merged.has(i))) continue;
+    if (!m.footprint.every((i) => allowed[i] === want)) continue;
+    globs.push(...m.globs);
+    for (const i of m.members) merged.add(i);
+  }
+  return { globs, merged };
+}
+
 function listedForm(plan: PolicyPlan, allowed: readonly boolean[]): Form {
   const whole = uniformMethods(plan, allowed, true);
+  const merges = usableMerges(plan, allowed, true, (i) => subsumed(plan, i, whole));
   const allow: string[] = [...whole].map((m) => `${m}/*`);
+  allow.push(...merges.globs);
   const deny: string[] = [];
-  const viaRoute = (a: number) => allowed[a] === true && !subsumed(plan, a, whole);
+  const own = (a: number) => !subsumed(plan, a, whole) && !merges.merged.has(a);
+  // `GET/*` and merged globs reach no denied route: every route they reach is allowed.
+  const viaRoute = (a: number) => allowed[a] === true && own(a);
   plan.allowGlobs.forEach((globs, i) => {
     if (allowed[i]) {
       // A route no request can reach (ANY shadowed on every method) needs no Allow.
-      if (plan.hasInstances[i] && !subsumed(plan, i, whole)) allow.push(...globs);
+      if (plan.hasInstances[i] && own(i)) allow.push(...globs);
       if (plan.hasInstances[i]) deny.push(...(plan.guards[i] ?? []));
     } else if (plan.coverers[i]?.some(viaRoute)) {
-      // `GET/*` reaches no denied route: every route with that method is allowed.
       deny.push(...(plan.denyGlobs[i] ?? []));
     }
   });
@@ -111,9 +143,12 @@ function everythingButForm(plan: PolicyPlan, allowed: readonly boolean[]): Form 
     return undefined; // some Deny would also deny an allowed request: not exact for this caller
   }
   const whole = uniformMethods(plan, allowed, false);
+  const merges = usableMerges(plan, allowed, false, (d) => subsumed(plan, d, whole));
   const deny: string[] = [...whole].map((m) => `${m}/*`);
+  deny.push(...merges.globs);
   denied.forEach((isDenied, d) => {
-    if (isDenied && !subsumed(plan, d, whole)) deny.push(...(plan.denyGlobs[d] ?? []));
+    if (isDenied && !subsumed(plan, d, whole) && !merges.merged.has(d))
+      deny.push(...(plan.denyGlobs[d] ?? []));
   });
   return { allow: [EVERY_ROUTE_GLOB], deny };
 }

@@ -45,10 +45,11 @@ import {
   RouteReach,
 } from "./overlap-analysis";
 import { refuseInexpressible } from "./overlap-refusal";
-import { denyAll, minimalStatements, type PolicyPlan } from "./minimal-policy";
+import { denyAll, minimalStatements, type PolicyPlan, type RouteMerge } from "./minimal-policy";
 import type { PolicyStatement } from "./policy";
 import {
   compileRouteTable,
+  type ParsedRoute,
   hasEncodedDotSegment,
   isNormalRequestPath,
   type RouteTable,
@@ -172,6 +173,9 @@ function planPolicies(
     }
   }
   return {
+    merges: complete
+      ? routeMerges(routes, hasInstances, new RouteReach(routes, new AnalysisBudget(options.analysisSteps)))
+      : [],
     complete,
     hasInstances,
     methodsOf,
@@ -181,6 +185,42 @@ function planPolicies(
     reachedByDeny: routes.map((_, d) => others(d, (a) => hits[d]?.[a])),
     guards,
   };
+}
+
+// Candidate merges (complete rules only): routes with the same method and the same number of
+// segments, `{param}` at the same places, are one group; its glob keeps the literals all members
+// share and writes `*` where they differ (`GET/resource-1/*` and `GET/resource-2/*` give `GET/*/*`).
+// Each glob's footprint is what the overlap search finds it reaching; a merge is used for a caller
+// only when the footprint's decisions are uniform (minimal-policy.ts). A merge whose search runs
+// out of budget is not offered (its routes are then listed one by one).
+function routeMerges(
+  routes: readonly ParsedRoute[],
+  hasInstances: readonly boolean[],
+  reach: RouteReach,
+): RouteMerge[] {
+  const groups = new Map<string, number[]>();
+  routes.forEach((r, i) => {
+    if (!hasInstances[i]) return;
+    const key = `${r.method} ${r.segments.map((s) => (s.kind === "literal" ? "l" : s.kind)).join("/")}`;
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  });
+  const merges: RouteMerge[] = [];
+  for (const members of groups.values()) {
+    if (members.length < 2) continue;
+    const tokens = members.map((i) => (routes[i] as ParsedRoute).glob.split("/"));
+    const first = tokens[0] as string[];
+    const glob = first.map((t, k) => (tokens.every((u) => u[k] === t) ? t : "*")).join("/");
+    const globs = glob.endsWith("*") ? [glob] : [glob, `${glob}/`];
+    try {
+      const footprint = routes
+        .map((_, j) => j)
+        .filter((j) => hasInstances[j] && globs.some((g) => reach.reaches(g, j, [j, j]) !== undefined));
+      merges.push({ globs, members, footprint });
+    } catch (err) {
+      if (!(err instanceof AnalysisBudgetExceeded)) throw err;
+    }
+  }
+  return merges;
 }
 
 // Per request: a bitmask of the caller's decisions, and a memoized statement list for it.

@@ -56,9 +56,18 @@ describe("loadConfig", () => {
     [{ ...BASE, ROUTE_RULES: "\n" }, /ROUTE_RULES: is blank/],
     [{ ...BASE, ROUTE_RULES: "**" }, /ROUTE_RULES: not valid JSON/],
     // The completeness declaration is spelled exactly, and only means something for a list.
-    [{ ...BASE, ROUTE_RULES: '[{"route":"GET /me"}]', ROUTE_RULES_COMPLETE: "yes" }, /ROUTE_RULES_COMPLETE: expected "true"/],
-    [{ ...BASE, ROUTE_RULES: '[{"route":"GET /me"}]', ROUTE_RULES_COMPLETE: "TRUE" }, /ROUTE_RULES_COMPLETE: expected "true"/],
-    [{ ...BASE, ROUTE_RULES_COMPLETE: "true" }, /ROUTE_RULES_COMPLETE: declares a rule list complete, but ROUTE_RULES is "\*"/],
+    [
+      { ...BASE, ROUTE_RULES: '[{"route":"GET /me"}]', ROUTE_RULES_COMPLETE: "yes" },
+      /ROUTE_RULES_COMPLETE: expected "true"/,
+    ],
+    [
+      { ...BASE, ROUTE_RULES: '[{"route":"GET /me"}]', ROUTE_RULES_COMPLETE: "TRUE" },
+      /ROUTE_RULES_COMPLETE: expected "true"/,
+    ],
+    [
+      { ...BASE, ROUTE_RULES_COMPLETE: "true" },
+      /ROUTE_RULES_COMPLETE: declares a rule list complete, but ROUTE_RULES is "\*"/,
+    ],
   ])("fails loudly on %j", (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

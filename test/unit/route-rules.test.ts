@@ -777,3 +777,32 @@ describe("minimal policies (rules declared complete)", () => {
     expect(evaluatePolicy(doc, `${PREFIX}GET/other`).decision).toBe("Deny");
   });
 });
+
+describe("merged globs (rules declared complete)", () => {
+  it("routes of one shape denied together are one glob, when it reaches nothing the caller may call", () => {
+    // Arrange: two resources with a history sub-resource for auditors only.
+    const rules = compileRouteRules(
+      ["a", "b", "c"].flatMap((r) => [
+        { route: `GET /${r}/{id}`, groups: ["readers"] },
+        { route: `GET /${r}/{id}/history`, groups: ["auditors"] },
+      ]),
+      COMPLETE,
+    );
+    const reader = caller([], ["readers"]);
+    // Act
+    const statements = rules.decide(reader, arnFor("GET /a/1")).statements;
+    const doc = { Version: "2012-10-17", Statement: statements };
+    // Assert: one Deny glob for the three history routes, and the decisions are the rules'.
+    expect(statements[1]?.Resource).toEqual(
+      expect.arrayContaining([`${PREFIX}GET/*/*/history`, `${PREFIX}GET/*/*/history/`]),
+    );
+    expect(statements[1]?.Resource).not.toContain(`${PREFIX}GET/a/*/history`);
+    const decide = (r: string) => evaluatePolicy(doc, PREFIX + r.replace(" /", "/")).decision;
+    expect(["GET /a/1", "GET /b/1/", "GET /c/1/history", "GET /b/2/history/"].map(decide)).toEqual([
+      "Allow",
+      "Allow",
+      "Deny",
+      "Deny",
+    ]);
+  });
+});
