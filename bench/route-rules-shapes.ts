@@ -131,16 +131,25 @@ async function main(): Promise<void> {
     }
   }
 
-  // Refusal rate: random sets of three sizes, ten seeds each, every mode on the same sets.
-  console.log(`\nrefusal rate on random rule sets (randomRules, 30% literals; 10 seeds per size)`);
+  // Refusal rate: random sets (randomRules: depth 1-6, some proxies, GET/POST/PUT/DELETE/ANY),
+  // 20 seeds per row, every mode on the same sets.
+  console.log(`\nrefusal rate on random rule sets (tools/rule-shapes.ts randomRules, 20 seeds per row)`);
   console.log(
-    `${"routes".padStart(6)} ` + modes.map(([m]) => `${m} refused`.padStart(18)).join(" ") + "   slowest ms",
+    `${"routes".padStart(6)} ${"literals".padStart(8)} ` +
+      modes.map(([m]) => `${m} refused`.padStart(17)).join(" ") +
+      "   slowest ms",
   );
-  for (const size of [10, 50, 200]) {
+  for (const [size, share] of [
+    [10, 0.3],
+    [10, 0.7],
+    [10, 0.9],
+    [20, 0.9],
+    [50, 0.9],
+  ] as const) {
     const refused = modes.map(() => 0);
     let slowest = 0;
-    for (let seed = 100; seed < 110; seed++) {
-      const rules = randomRules(size, seed);
+    for (let seed = 100; seed < 120; seed++) {
+      const rules = randomRules(size, seed, share);
       modes.forEach(([, compile, options], k) => {
         const r = run(compile, rules, options);
         slowest = Math.max(slowest, r.ms);
@@ -148,8 +157,8 @@ async function main(): Promise<void> {
       });
     }
     console.log(
-      `${String(size).padStart(6)} ` +
-        refused.map((n) => `${n}/10`.padStart(18)).join(" ") +
+      `${String(size).padStart(6)} ${`${share * 100}%`.padStart(8)} ` +
+        refused.map((n) => `${n}/20`.padStart(17)).join(" ") +
         `   ${slowest.toFixed(0).padStart(10)}`,
     );
   }
