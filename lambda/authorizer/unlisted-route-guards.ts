@@ -62,11 +62,21 @@ export function unlistedRouteGuards(
   const routes = table.routes;
   const reach = new RouteReach(routes, budget);
   const checked = new Set<string>();
+  const byFirst = firstSegmentIndex(routes);
   return routes.map((route, i) => {
     const guards: string[] = [];
     for (const allow of allowGlobs[i] ?? []) {
       const method = allow.slice(0, allow.indexOf("/")) as HttpMethod;
-      const search = new UnlistedSearch(routes, table, method, reach.fresh, reach.maxDepth, budget, i);
+      const search = new UnlistedSearch(
+        routes,
+        table,
+        method,
+        reach.fresh,
+        reach.maxDepth,
+        budget,
+        i,
+        byFirst,
+      );
       const own: string[] = [];
       for (const depth of depthGuards(allow, route)) {
         if (search.find(depth, []) !== undefined) own.push(depth);
@@ -108,9 +118,9 @@ function refuseIfListed(
   guard: string,
   search: UnlistedSearch,
 ): void {
-  routes.forEach((_, j) => {
+  for (const j of mayReach(routes, guard)) {
     const hit = reach.reaches(guard, j, [i, j]);
-    if (hit === undefined) return;
+    if (hit === undefined) continue;
     const closed = search.find(guard, []);
     const example = closed ? ` (such as ${guard.slice(0, guard.indexOf("/"))} ${closed.path})` : "";
     throw new RouteRulesError(
@@ -119,7 +129,23 @@ function refuseIfListed(
         `"${guard}", also matches ${hit.method} ${hit.path}, a request for ${where(rules, j)}, which it ` +
         `would wrongly deny. ${COMPLETE_HINT}`,
     );
+  }
+}
+
+/**
+ * The routes a guard can reach at all: a guard's first path token, when a literal, is the
+ * request's whole first segment (method and `/` before it are literals too), so only routes whose
+ * first segment is that literal, a parameter or a proxy qualify. A cheap filter before the search.
+ */
+function mayReach(routes: readonly ParsedRoute[], guard: string): number[] {
+  const first = guard.split("/")[1] ?? "";
+  const literal = first !== "" && !/[*?]/.test(first);
+  const out: number[] = [];
+  routes.forEach((r, j) => {
+    const s = r.segments[0];
+    if (!literal || s === undefined || s.kind !== "literal" || s.value === first) out.push(j);
   });
+  return out;
 }
 
 // Depth guards of an Allow glob: for each star that stands for one `{param}` segment, the glob with
@@ -168,7 +194,16 @@ class UnlistedSearch {
     private readonly maxDepth: number,
     private readonly budget: AnalysisBudget,
     private readonly at: number,
+    private readonly byFirst: FirstSegmentIndex,
   ) {}
+
+  /** The routes whose first segment accepts `value` (an index: the root level is the widest). */
+  private firstSegment(value: string): readonly number[] {
+    const literal = this.byFirst.literal.get(value) ?? [];
+    return literal.length === 0
+      ? this.byFirst.open
+      : [...literal, ...this.byFirst.open].sort((x, y) => x - y);
+  }
 
   /**
    * The shortest such request (for guards as general as possible, and readable messages), or
@@ -220,18 +255,24 @@ class UnlistedSearch {
         }
       }
       if (t >= limit) return undefined;
-      const candidates = new Set<string>([this.fresh, ...literals]);
-      for (const k of alive) {
-        const s = this.routes[k]?.segments[t];
-        if (s?.kind === "literal") candidates.add(s.value);
+      // Where the glob can only go on with one literal segment, that literal is the only candidate
+      // (the others cannot match): this keeps the search linear on literal-led globs of large sets.
+      const only = nextLiteral(glob, states);
+      const candidates = new Set<string>(only === undefined ? [this.fresh, ...literals] : [only]);
+      if (only === undefined) {
+        for (const k of alive) {
+          const s = this.routes[k]?.segments[t];
+          if (s?.kind === "literal") candidates.add(s.value);
+        }
       }
       for (const value of candidates) {
         const next = step(glob, states, "/" + value);
         if (next.length === 0) continue;
         const nextOther = other.map((o) => ({ g: o.g, s: step(o.g, o.s, "/" + value) }));
-        const nextAlive = alive.filter((k) =>
-          segmentAccepts((this.routes[k] as ParsedRoute).segments, t, value),
-        );
+        const nextAlive =
+          t === 0
+            ? this.firstSegment(value)
+            : alive.filter((k) => segmentAccepts((this.routes[k] as ParsedRoute).segments, t, value));
         const key = `${Math.min(t + 1, cap)}|${next.join(",")}|${nextOther.map((o) => o.s.join(",")).join(";")}|${nextAlive.join(",")}`;
         if (visited.has(key)) continue;
         visited.add(key);
@@ -244,4 +285,32 @@ class UnlistedSearch {
     };
     return dfs(0, start, others, alive0);
   }
+}
+
+/** The one literal segment a glob in these states can read next (`/items` in `GET/items/*`), if so. */
+function nextLiteral(glob: string, states: readonly number[]): string | undefined {
+  if (states.length !== 1) return undefined;
+  const p = states[0] as number;
+  if (glob[p] !== "/") return undefined;
+  const end = glob.indexOf("/", p + 1);
+  const token = glob.slice(p + 1, end < 0 ? undefined : end);
+  return token !== "" && !/[*?]/.test(token) ? token : undefined;
+}
+
+/** Routes by their first segment: a literal's routes, and those with a parameter or proxy there. */
+interface FirstSegmentIndex {
+  readonly literal: ReadonlyMap<string, readonly number[]>;
+  readonly open: readonly number[];
+}
+
+function firstSegmentIndex(routes: readonly ParsedRoute[]): FirstSegmentIndex {
+  const open: number[] = [];
+  const literal = new Map<string, number[]>();
+  routes.forEach((r, k) => {
+    const s = r.segments[0];
+    if (s === undefined) return; // the root accepts no segment
+    if (s.kind !== "literal") open.push(k);
+    else literal.set(s.value, [...(literal.get(s.value) ?? []), k]);
+  });
+  return { literal, open };
 }
