@@ -97,7 +97,12 @@ function subsumed(plan: PolicyPlan, i: number, methods: ReadonlySet<HttpMethod>)
   return own.length > 0 && own.every((m) => methods.has(m));
 }
 
-/** Merges whose whole footprint has `allowed[i] === want`, their globs, and the routes they stand for. */
+/**
+ * Merges usable for this caller, their globs, the routes they stand for, and the denied routes
+ * they make need a Deny. A Deny merge needs every route in its footprint denied. An Allow merge
+ * needs every route in its footprint allowed, or denied with its own Deny globs, which must then
+ * reach no allowed request (`reachedByDeny`), as in the everything-but form.
+ */
 function usableMerges(
   plan: PolicyPlan,
   allowed: readonly boolean[],
@@ -106,13 +111,18 @@ function usableMerges(
 ) {
   const globs: string[] = [];
   const merged = new Set<number>();
+  const denies = new Set<number>();
+  const deniable = (d: number) => !plan.reachedByDeny[d]?.some((a) => allowed[a]);
   for (const m of plan.merges) {
     if (m.members.every((i) => skip(i) || merged.has(i))) continue;
-    if (!m.footprint.every((i) => allowed[i] === want)) continue;
+    if (!m.members.every((i) => allowed[i] === want)) continue;
+    const others = m.footprint.filter((i) => allowed[i] !== want);
+    if (others.length > 0 && (!want || !others.every(deniable))) continue;
     globs.push(...m.globs);
     for (const i of m.members) merged.add(i);
+    for (const d of others) denies.add(d);
   }
-  return { globs, merged };
+  return { globs, merged, denies };
 }
 
 function listedForm(plan: PolicyPlan, allowed: readonly boolean[]): Form {
@@ -129,7 +139,7 @@ function listedForm(plan: PolicyPlan, allowed: readonly boolean[]): Form {
       // A route no request can reach (ANY shadowed on every method) needs no Allow.
       if (plan.hasInstances[i] && own(i)) allow.push(...globs);
       if (plan.hasInstances[i]) deny.push(...(plan.guards[i] ?? []));
-    } else if (plan.coverers[i]?.some(viaRoute)) {
+    } else if (merges.denies.has(i) || plan.coverers[i]?.some(viaRoute)) {
       deny.push(...(plan.denyGlobs[i] ?? []));
     }
   });

@@ -12,7 +12,7 @@ import {
   parseRouteRules,
   RouteRulesError,
 } from "../../lambda/authorizer/route-rules";
-import { literalAtVaryingDepth, randomRules } from "../../tools/rule-shapes";
+import { crudRules, literalAtVaryingDepth, randomRules } from "../../tools/rule-shapes";
 import { evaluatePolicy, methodArnFor } from "../helpers/iam-evaluator";
 
 const PREFIX = "arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/prod/";
@@ -804,5 +804,32 @@ describe("merged globs (rules declared complete)", () => {
       "Deny",
       "Deny",
     ]);
+  });
+});
+
+describe("at API size (300 CRUD-shaped routes, declared complete)", () => {
+  // Protects the target: every caller's policy stays under 4 KB and is still exact.
+  const rules = crudRules(300);
+  const compiled = compileRouteRules(rules, COMPLETE);
+  const requestOf = (route: string) => route.replace(/\{[^}]+\+\}/, "a/b").replace(/\{[^}]+\}/g, "42");
+  const holds = (rule: RouteRule, who: Caller) =>
+    (rule.scopes === undefined || rule.scopes.some((s) => who.scopes.has(s))) &&
+    (rule.groups === undefined || rule.groups.some((g) => who.groups.has(g)));
+
+  it.each<[string, Caller]>([
+    ["admin", caller(["api/read", "api/write", "api/audit"], ["admins"])],
+    ["editor", caller(["api/read", "api/write"], ["editors"])],
+    ["reader", caller(["api/read"], ["readers"])],
+    ["auditor", caller(["api/audit"], [])],
+  ])("%s: a policy under 4 KB that decides a request of every route as the rules do", (_, who) => {
+    const { statements } = compiled.decide(who, arnFor("GET /resource-3/42"));
+    const doc = { Version: "2012-10-17", Statement: statements };
+    expect(JSON.stringify(doc).length).toBeLessThan(4096);
+    const wrong = rules.filter((rule) => {
+      const request = requestOf(rule.route);
+      const expected = holds(rule, who) ? "Allow" : "Deny";
+      return evaluatePolicy(doc, PREFIX + request.replace(" /", "/")).decision !== expected;
+    });
+    expect(wrong).toEqual([]);
   });
 });
