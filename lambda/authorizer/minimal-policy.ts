@@ -5,7 +5,12 @@
 // Listed form: Allow the glob sets of the allowed routes; Deny the denied routes an Allow reaches;
 // Deny the guards of the allowed routes (unlisted-route-guards.ts) unless the rules are complete.
 // Everything-but form, only when the rules are declared complete: Allow every route of the stage,
-// Deny every denied route. It is exact only when no denied route's glob reaches a request of an
+// Deny every denied route. Complete means no other request ever meets a cached policy: a request
+// for a resource or method the API does not have is answered by API Gateway itself (403, gateway
+// response MISSING_AUTHENTICATION_TOKEN) without calling an authorizer, and a method that does not
+// use this authorizer is never judged by its policies.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
+// https://repost.aws/knowledge-center/api-gateway-authentication-token-errors It is exact only when no denied route's glob reaches a request of an
 // allowed route; otherwise the listed form is used, which the compile-time refusals prove exact.
 // Without the declaration it is never used: "Allow everything" would also allow methods the API has
 // and the rules do not list, under the cache (the trap of issue 10).
