@@ -36,6 +36,11 @@ const shapes: [string, RouteRule[]][] = [
   ["300 sibling {param}/{proxy+}", siblingParamProxy(300)],
   ["64 routes, depth 5, literal moving", literalAtVaryingDepth(64, 5)],
   ["32 ANY routes, depth 8", literalAtVaryingDepth(32, 8, "ANY")],
+  ["64 depth 5, one requirement", literalAtVaryingDepth(64, 5).map((r) => ({ ...r, groups: ["admins"] }))],
+  [
+    "32 ANY depth 8, one requirement",
+    literalAtVaryingDepth(32, 8, "ANY").map((r) => ({ ...r, groups: ["admins"] })),
+  ],
   ["200 random routes, 30% literals", randomRules(200, 2)],
   ["500 random routes, 30% literals", randomRules(500, 3)],
 ];

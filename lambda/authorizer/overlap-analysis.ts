@@ -15,7 +15,8 @@ export interface Witness {
 export interface Overlaps {
   /**
    * hits[x][y]: route x's glob (equivalently its glob set) matches some request, with or without the
-   * trailing `/`, that API Gateway routes to route y.
+   * trailing `/`, that API Gateway routes to route y. Undefined, unsearched, for a pair that every
+   * caller is allowed or denied together (analyseOverlaps `mayDiffer`).
    */
   readonly hits: readonly (readonly (Witness | undefined)[])[];
   /** hasInstances[y]: some request is routed to route y (false for an ANY shadowed on every method). */
@@ -31,10 +32,19 @@ interface Resource {
 export function analyseOverlaps(
   routes: readonly ParsedRoute[],
   budget: AnalysisBudget = new AnalysisBudget(),
+  /**
+   * Pairs (x, y), x !== y, whose overlap can matter: a caller allowed one and denied the other
+   * exists. Other pairs are not searched and read as "no overlap" (their routes are allowed and
+   * denied together, so no policy ever needs to tell them apart).
+   * @default every pair
+   */
+  mayDiffer: (x: number, y: number) => boolean = () => true,
 ): Overlaps {
   const search = new RouteReach(routes, budget);
   const hits = routes.map((x, i) =>
-    routes.map((_, j): Witness | undefined => search.reaches(x.glob, j, [i, j])),
+    routes.map((_, j): Witness | undefined =>
+      i === j || mayDiffer(i, j) ? search.reaches(x.glob, j, [i, j]) : undefined,
+    ),
   );
   return { hits, hasInstances: routes.map((_, j) => hits[j]?.[j] !== undefined) };
 }

@@ -125,7 +125,14 @@ export function compileRouteRules(rules: unknown, options: CompileOptions = {}):
   }
   let overlaps: Overlaps;
   try {
-    overlaps = analyseOverlaps(table.routes, new AnalysisBudget(options.analysisSteps));
+    // Routes with the same requirement are allowed and denied together: their overlaps never
+    // matter (no caller is allowed one and denied the other), so they are not searched.
+    const requirement = validated.map(requirementKey);
+    overlaps = analyseOverlaps(
+      table.routes,
+      new AnalysisBudget(options.analysisSteps),
+      (x, y) => requirement[x] !== requirement[y],
+    );
   } catch (err) {
     if (!(err instanceof AnalysisBudgetExceeded)) throw err;
     // Refused, not accepted unproven, and not left to run into the function's timeout.
@@ -228,6 +235,23 @@ function routeMerges(
 /** Distinct (ARN prefix, caller bitmask) statement lists kept; the oldest is dropped beyond this. */
 const MEMO_LIMIT = 1024;
 
+/**
+ * A rule's requirement, canonical: equal keys mean `allows` gives the same answer for every caller.
+ * Every key but `route` is the requirement (scopes, groups, and whatever a rule may add), lists
+ * sorted, so this stays right when the rule language grows.
+ */
+function requirementKey(rule: RouteRule): string {
+  const entries = Object.entries(rule)
+    .filter(([key]) => key !== "route")
+    .map(([key, value]): [string, unknown] => [
+      key,
+      Array.isArray(value) ? [...(value as unknown[])].map(String).sort() : value,
+    ])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify(entries);
+}
+
+/** The one place a rule's requirement is judged against a caller (keep requirementKey in step). */
 function allows(rule: RouteRule, caller: Caller): boolean {
   const { scopes, groups } = rule;
   return (

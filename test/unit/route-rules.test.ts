@@ -620,6 +620,26 @@ describe("the analysis budget", () => {
     );
   });
 
+  // Protects: overlaps between routes allowed and denied together never matter, so they are not
+  // searched; such a set, however tangled, compiles at once instead of running out of budget.
+  it("accepts a heavily overlapping set whose routes share one requirement (declared complete)", () => {
+    // Arrange: the 64-route shape above, all for admins.
+    const rules = literalAtVaryingDepth(64, 5).map((r) => ({ ...r, groups: ["admins"] }));
+    // Act
+    const compiled = compileRouteRules(rules, COMPLETE);
+    // Assert: exact under the cache for both kinds of caller.
+    const requests = ["GET /l0/a/b/c/d", "GET /a/l1/b/c/d", "GET /a/b/c/d/l4", "GET /l5/a/b/c/d/"];
+    expect(decisionsUnderCache(compiled, caller([], ["admins"]), requests)).toEqual(
+      Object.fromEntries(requests.map((r) => [r, "Allow"])),
+    );
+    expect(compiled.decide(caller([], []), arnFor("GET /l0/a/b/c/d")).statements).toEqual([
+      { Action: "execute-api:Invoke", Effect: "Deny", Resource: [`${PREFIX}*/*`] },
+    ]);
+    // With two requirements the pairs that differ are searched again, and the budget refuses it.
+    const mixed = rules.map((r, i) => ({ ...r, groups: [i % 2 ? "admins" : "readers"] }));
+    expect(() => compileRouteRules(mixed, COMPLETE)).toThrow(/did not finish within its budget/);
+  });
+
   it("refuses rather than accepts when the budget runs out, even for a set that is exact", () => {
     const rules = [
       { route: "GET /items/{id}", groups: ["readers"] },
