@@ -254,6 +254,9 @@ export class CognitoJwtAuthorizer extends Construct {
         }),
         [ENV.tokenUse]: tokenUse,
         [ENV.routeRulesFile]: ROUTE_RULES_FILE_NAME,
+        // True by construction: validateRoutes proves at synth that the rules list every method that
+        // uses this authorizer and only those, so policies may be "Allow everything but ...".
+        [ENV.routeRulesComplete]: "true",
         POWERTOOLS_SERVICE_NAME: "cognito-jwt-authorizer",
         POWERTOOLS_LOG_LEVEL: logLevel,
         // The event carries the bearer token: it must never reach the log.
@@ -459,7 +462,7 @@ export class CognitoJwtAuthorizer extends Construct {
     // The authorizer's own compiler, run at synth: whatever it would refuse at cold start (malformed
     // rules, or rules whose IAM policies cannot be exact under the authorizer cache) fails here.
     try {
-      compileRouteRules(this.routeRules);
+      compileRouteRules(this.routeRules, { complete: true });
     } catch (err) {
       if (!(err instanceof RouteRulesError)) throw err;
       errors.push(`The route rules would be refused by the authorizer: ${err.message}`);

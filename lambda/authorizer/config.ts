@@ -10,12 +10,14 @@
 // | ROUTE_RULES  | per-route rules, JSON (route-rule-validation.ts), or "*"       | one of   |
 // | ROUTE_RULES_FILE | the same JSON in a file of the package, relative to the    | the two  |
 // |              | handler's folder (what the CDK construct ships)                |          |
+// | ROUTE_RULES_COMPLETE | true: the rules list every method using the authorizer | false |
 
 import {
   cognitoJwksUri,
   ENV,
   EVERY_ROUTE,
   isClientId,
+  ROUTE_RULES_COMPLETE_VALUES,
   isTokenUse,
   isUserPoolId,
   regionOf,
@@ -74,10 +76,23 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Authorize
   const jwksUri = jwksUriText === undefined ? cognitoJwksUri(userPoolId) : parseJwksUri(jwksUriText);
 
   const rules = routeRulesText(env, options);
+  const completeText = optional(env, ENV.routeRulesComplete) ?? "false";
+  if (!(ROUTE_RULES_COMPLETE_VALUES as readonly string[]).includes(completeText)) {
+    throw new ConfigError(
+      ENV.routeRulesComplete,
+      `expected "true" (the route rules list every method that uses this authorizer) or "false"`,
+    );
+  }
+  if (rules.text === EVERY_ROUTE && completeText === "true") {
+    throw new ConfigError(
+      ENV.routeRulesComplete,
+      `declares a rule list complete, but ${rules.variable} is "${EVERY_ROUTE}" (no list): unset it, or list the routes`,
+    );
+  }
   let routeRules: CompiledRouteRules | undefined;
   if (rules.text !== EVERY_ROUTE) {
     try {
-      routeRules = parseRouteRules(rules.text);
+      routeRules = parseRouteRules(rules.text, { complete: completeText === "true" });
     } catch (err) {
       if (err instanceof RouteRulesError) throw new ConfigError(rules.variable, err.message);
       throw err;

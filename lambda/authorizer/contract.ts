@@ -12,6 +12,8 @@ export const ENV = {
   routeRules: "ROUTE_RULES",
   /** A JSON file of route rules inside the function's package: what the CDK construct ships. */
   routeRulesFile: "ROUTE_RULES_FILE",
+  /** "true": the rules list every method that uses this authorizer (the CDK construct proves it at synth). */
+  routeRulesComplete: "ROUTE_RULES_COMPLETE",
 } as const;
 
 /**
@@ -21,6 +23,14 @@ export const ENV = {
  * https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
  */
 export const ROUTE_RULES_FILE_NAME = "route-rules.json";
+
+/**
+ * ROUTE_RULES_COMPLETE: whoever deploys the authorizer declares that ROUTE_RULES lists every method
+ * that uses this authorizer, and only those (the CDK construct proves exactly this at synth). Then
+ * policies may say "Allow everything but the forbidden routes". Unset means "false": requests no
+ * rule lists must then be denied by every cached policy as well.
+ */
+export const ROUTE_RULES_COMPLETE_VALUES = ["true", "false"] as const;
 
 // Cognito's user pool id format: <region>_<id>. The region part is what the issuer and the JWKS
 // URL are built from. https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html

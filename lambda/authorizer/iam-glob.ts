@@ -63,7 +63,7 @@ export function globsIntersect(a: string, b: string): boolean {
       if (i === m && j === n) r = true;
       else if (a[i] === "*") r = at(i + 1, j) || (j < n && at(i, j + 1));
       else if (b[j] === "*") r = at(i, j + 1) || (i < m && at(i + 1, j));
-      else r = i < m && j < n && a[i] === b[j] && at(i + 1, j + 1);
+      else r = i < m && j < n && (a[i] === b[j] || a[i] === "?" || b[j] === "?") && at(i + 1, j + 1);
       if (r) ok[i * (n + 1) + j] = 1;
     }
   }

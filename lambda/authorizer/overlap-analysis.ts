@@ -15,7 +15,8 @@ export interface Witness {
 export interface Overlaps {
   /**
    * hits[x][y]: route x's glob (equivalently its glob set) matches some request, with or without the
-   * trailing `/`, that API Gateway routes to route y.
+   * trailing `/`, that API Gateway routes to route y. Undefined, unsearched, for a pair that every
+   * caller is allowed or denied together (analyseOverlaps `mayDiffer`).
    */
   readonly hits: readonly (readonly (Witness | undefined)[])[];
   /** hasInstances[y]: some request is routed to route y (false for an ANY shadowed on every method). */
@@ -31,41 +32,85 @@ interface Resource {
 export function analyseOverlaps(
   routes: readonly ParsedRoute[],
   budget: AnalysisBudget = new AnalysisBudget(),
+  /**
+   * Pairs (x, y), x !== y, whose overlap can matter: a caller allowed one and denied the other
+   * exists. Other pairs are not searched and read as "no overlap" (their routes are allowed and
+   * denied together, so no policy ever needs to tell them apart).
+   * @default every pair
+   */
+  mayDiffer: (x: number, y: number) => boolean = () => true,
 ): Overlaps {
-  const byKey = new Map<string, { segments: readonly PathSegment[]; competitors: Resource[] }>();
-  for (const r of routes) {
-    if (!byKey.has(r.resourceKey)) byKey.set(r.resourceKey, { segments: r.segments, competitors: [] });
-  }
-  const resources = [...byKey.values()];
-  for (const res of resources) {
-    for (const other of resources) {
-      if (other !== res && precedes(other.segments, res.segments)) res.competitors.push(other);
-    }
-  }
-  const literals = new Set<string>(HTTP_METHODS);
-  for (const r of routes) for (const s of r.segments) if (s.kind === "literal") literals.add(s.value);
-  let fresh = "x";
-  for (let n = 1; literals.has(fresh); n++) fresh = `x${n}`;
-  const maxDepth = Math.max(0, ...routes.map((r) => r.segments.length));
-
-  // The methods a request can carry to reach route y: its own, or for ANY those without an explicit route.
-  const methodsOf = routes.map((r): readonly HttpMethod[] =>
-    r.method !== "ANY"
-      ? [r.method]
-      : HTTP_METHODS.filter((m) => !routes.some((o) => o.resourceKey === r.resourceKey && o.method === m)),
-  );
+  const search = new RouteReach(routes, budget);
   const hits = routes.map((x, i) =>
-    routes.map((y, j): Witness | undefined => {
-      const methods = methodsOf[j] as readonly HttpMethod[];
-      const usable = x.method === "ANY" ? methods : methods.filter((m) => m === x.method);
-      // Cheap necessary condition first: x's glob must share a string with one of y's globs (the
-      // glob set, so that y's trailing-slash requests count: `GET/items/*` meets `GET/items/`).
-      if (usable.length === 0 || !globSet(y).some((g) => globsIntersect(x.glob, g))) return undefined;
-      const resource = byKey.get(y.resourceKey) as Resource;
-      return findRequest(x.glob, resource, usable, { fresh, maxDepth, budget, pair: [i, j] });
-    }),
+    routes.map((_, j): Witness | undefined =>
+      i === j || mayDiffer(i, j) ? search.reaches(x.glob, j, [i, j]) : undefined,
+    ),
   );
   return { hits, hasInstances: routes.map((_, j) => hits[j]?.[j] !== undefined) };
+}
+
+/**
+ * Which requests of which route an IAM glob matches: the search behind analyseOverlaps, open to any
+ * glob built from the route vocabulary (literals, `*`, and `?*` for "one character or more"), so
+ * that other checks (unlisted-route-guards.ts) judge their own Deny globs with the same exact search.
+ */
+export class RouteReach {
+  private readonly byKey = new Map<string, Resource>();
+  /** A segment value no route names. */
+  readonly fresh: string;
+  /** The most segments any route has. */
+  readonly maxDepth: number;
+  /** methodsOf[y]: the methods a request can carry to reach route y (ANY: those without a route of their own). */
+  readonly methodsOf: readonly (readonly HttpMethod[])[];
+
+  constructor(
+    private readonly routes: readonly ParsedRoute[],
+    private readonly budget: AnalysisBudget,
+  ) {
+    const byKey = new Map<string, { segments: readonly PathSegment[]; competitors: Resource[] }>();
+    for (const r of routes) {
+      if (!byKey.has(r.resourceKey)) byKey.set(r.resourceKey, { segments: r.segments, competitors: [] });
+    }
+    const resources = [...byKey.values()];
+    for (const res of resources) {
+      for (const other of resources) {
+        if (other !== res && precedes(other.segments, res.segments)) res.competitors.push(other);
+      }
+    }
+    this.byKey = byKey;
+    const literals = new Set<string>(HTTP_METHODS);
+    for (const r of routes) for (const s of r.segments) if (s.kind === "literal") literals.add(s.value);
+    let fresh = "x";
+    for (let n = 1; literals.has(fresh); n++) fresh = `x${n}`;
+    this.fresh = fresh;
+    this.maxDepth = Math.max(0, ...routes.map((r) => r.segments.length));
+    this.methodsOf = routes.map((r): readonly HttpMethod[] =>
+      r.method !== "ANY"
+        ? [r.method]
+        : HTTP_METHODS.filter((m) => !routes.some((o) => o.resourceKey === r.resourceKey && o.method === m)),
+    );
+  }
+
+  /**
+   * A request routed to route `j` whose resource string (either spelling) `glob` matches, or
+   * undefined. `pair` names the routes in a budget refusal.
+   */
+  reaches(glob: string, j: number, pair: readonly [number, number]): Witness | undefined {
+    const y = this.routes[j] as ParsedRoute;
+    const methods = this.methodsOf[j] as readonly HttpMethod[];
+    const head = glob.slice(0, glob.indexOf("/"));
+    const usable = head === "*" ? methods : methods.filter((m) => m === head);
+    // Cheap necessary condition first: the glob must share a string with one of y's globs (the
+    // glob set, so that y's trailing-slash requests count: `GET/items/*` meets `GET/items/`).
+    if (usable.length === 0 || !globSet(y).some((g) => globsIntersect(glob, g))) return undefined;
+    const resource = this.byKey.get(y.resourceKey) as Resource;
+    return findRequest(glob, resource, usable, {
+      fresh: this.fresh,
+      maxDepth: this.maxDepth,
+      budget: this.budget,
+      pair,
+    });
+  }
 }
 
 /**
@@ -133,13 +178,13 @@ function precedes(p: readonly PathSegment[], r: readonly PathSegment[]): boolean
   }
 }
 
-function segmentAccepts(segments: readonly PathSegment[], t: number, value: string): boolean {
+export function segmentAccepts(segments: readonly PathSegment[], t: number, value: string): boolean {
   const s = segments[t];
   if (s) return s.kind !== "literal" || s.value === value;
   return segments[segments.length - 1]?.kind === "proxy";
 }
 
-function completeAt(segments: readonly PathSegment[], t: number): boolean {
+export function completeAt(segments: readonly PathSegment[], t: number): boolean {
   return segments[segments.length - 1]?.kind === "proxy" ? t >= segments.length : t === segments.length;
 }
 
@@ -169,7 +214,7 @@ function findRequest(
   const globLiterals = glob
     .split("/")
     .slice(1)
-    .filter((t) => t !== "" && t !== "*");
+    .filter((t) => t !== "" && !t.includes("*") && !t.includes("?"));
   const segs = target.segments;
   const proxyAt = segs[segs.length - 1]?.kind === "proxy" ? segs.length - 1 : -1;
   const competitorIds = new Map(target.competitors.map((c, i) => [c, i]));

@@ -42,17 +42,21 @@ import {
   analyseOverlaps,
   globSet,
   type Overlaps,
+  RouteReach,
 } from "./overlap-analysis";
 import { refuseInexpressible } from "./overlap-refusal";
-import { everyRoute, type PolicyStatement, statement } from "./policy";
+import { denyAll, minimalStatements, type PolicyPlan, type RouteMerge } from "./minimal-policy";
+import type { PolicyStatement } from "./policy";
 import {
   compileRouteTable,
+  type ParsedRoute,
   hasEncodedDotSegment,
   isNormalRequestPath,
   type RouteTable,
   RouteTableError,
 } from "./route-match";
 import { RouteRulesError, validateRules, where } from "./route-rule-validation";
+import { methodGlobs, unlistedRouteGuards } from "./unlisted-route-guards";
 
 export { RouteRulesError } from "./route-rule-validation";
 
@@ -78,19 +82,34 @@ export interface CompiledRouteRules {
 }
 
 export interface CompileOptions {
-  /** Search steps the overlap analysis may take before the rule set is refused. @default DEFAULT_ANALYSIS_STEPS */
+  /**
+   * Search steps the overlap analysis (and, separately, the unlisted-route analysis) may take
+   * before the rule set is refused.
+   * @default DEFAULT_ANALYSIS_STEPS
+   */
   readonly analysisSteps?: number;
+
+  /**
+   * The rules list every method that uses this authorizer, and nothing else (ROUTE_RULES_COMPLETE;
+   * the CDK construct checks exactly this at synth). Then no request that no rule lists ever
+   * reaches a cached policy (API Gateway answers it before any authorizer), so policies may use
+   * `Allow everything, Deny the forbidden routes` and per-method globs (`GET/*`). Without it,
+   * every policy also denies, under the cache, the requests no rule lists (unlisted-route-guards.ts),
+   * and rule sets where IAM globs cannot express that are refused.
+   * @default false
+   */
+  readonly complete?: boolean;
 }
 
 /** JSON text (the ROUTE_RULES variable) to compiled rules. Throws RouteRulesError. */
-export function parseRouteRules(json: string): CompiledRouteRules {
+export function parseRouteRules(json: string, options: CompileOptions = {}): CompiledRouteRules {
   let value: unknown;
   try {
     value = JSON.parse(json);
   } catch (err) {
     throw new RouteRulesError(`not valid JSON (${(err as Error).message}): expected a JSON array of rules`);
   }
-  return compileRouteRules(value);
+  return compileRouteRules(value, options);
 }
 
 /** An already-parsed value (e.g. a CDK construct prop) to compiled rules. Throws RouteRulesError. */
@@ -106,7 +125,14 @@ export function compileRouteRules(rules: unknown, options: CompileOptions = {}):
   }
   let overlaps: Overlaps;
   try {
-    overlaps = analyseOverlaps(table.routes, new AnalysisBudget(options.analysisSteps));
+    // Routes with the same requirement are allowed and denied together: their overlaps never
+    // matter (no caller is allowed one and denied the other), so they are not searched.
+    const requirement = validated.map(requirementKey);
+    overlaps = analyseOverlaps(
+      table.routes,
+      new AnalysisBudget(options.analysisSteps),
+      (x, y) => requirement[x] !== requirement[y],
+    );
   } catch (err) {
     if (!(err instanceof AnalysisBudgetExceeded)) throw err;
     // Refused, not accepted unproven, and not left to run into the function's timeout.
@@ -118,7 +144,90 @@ export function compileRouteRules(rules: unknown, options: CompileOptions = {}):
     );
   }
   refuseInexpressible(validated, table.routes, overlaps);
-  return new Compiled(validated, table, overlaps);
+  return new Compiled(validated, table, planPolicies(validated, table, overlaps, options));
+}
+
+/** Everything the per-caller statements need, computed once (minimal-policy.ts builds them). */
+function planPolicies(
+  rules: readonly RouteRule[],
+  table: RouteTable,
+  overlaps: Overlaps,
+  options: CompileOptions,
+): PolicyPlan {
+  const routes = table.routes;
+  const complete = options.complete === true;
+  const { methodsOf } = new RouteReach(routes, new AnalysisBudget(0));
+  const { hits, hasInstances } = overlaps;
+  const others = (d: number, related: (a: number) => unknown) =>
+    routes.map((_, a) => a).filter((a) => a !== d && hasInstances[a] && related(a));
+  const denyGlobs = routes.map(globSet);
+  // Per method when the rules may be incomplete: ANY's leading `*` would span segments.
+  const allowGlobs = complete
+    ? denyGlobs
+    : routes.map((r, i) => methodGlobs(r, methodsOf[i] ?? [], denyGlobs[i] ?? []));
+  let guards: readonly (readonly string[])[] = routes.map(() => []);
+  if (!complete) {
+    try {
+      guards = unlistedRouteGuards(rules, table, allowGlobs, new AnalysisBudget(options.analysisSteps));
+    } catch (err) {
+      if (!(err instanceof AnalysisBudgetExceeded)) throw err;
+      throw new RouteRulesError(
+        `the unlisted-route analysis did not finish within its budget (${err.steps} search steps), at ` +
+          `${where(rules, err.x)}: too many routes overlap to prove that requests no rule lists are ` +
+          `denied under the cache. If ROUTE_RULES lists every method that uses this authorizer, say so ` +
+          `with ROUTE_RULES_COMPLETE=true.`,
+      );
+    }
+  }
+  return {
+    merges: complete
+      ? routeMerges(routes, hasInstances, new RouteReach(routes, new AnalysisBudget(options.analysisSteps)))
+      : [],
+    complete,
+    hasInstances,
+    methodsOf,
+    allowGlobs,
+    denyGlobs,
+    coverers: routes.map((_, d) => others(d, (a) => hits[a]?.[d])),
+    reachedByDeny: routes.map((_, d) => others(d, (a) => hits[d]?.[a])),
+    guards,
+  };
+}
+
+// Candidate merges (complete rules only): routes with the same method and the same number of
+// segments, `{param}` at the same places, are one group; its glob keeps the literals all members
+// share and writes `*` where they differ (`GET/resource-1/*` and `GET/resource-2/*` give `GET/*/*`).
+// Each glob's footprint is what the overlap search finds it reaching; a merge is used for a caller
+// only when the footprint's decisions are uniform (minimal-policy.ts). A merge whose search runs
+// out of budget is not offered (its routes are then listed one by one).
+function routeMerges(
+  routes: readonly ParsedRoute[],
+  hasInstances: readonly boolean[],
+  reach: RouteReach,
+): RouteMerge[] {
+  const groups = new Map<string, number[]>();
+  routes.forEach((r, i) => {
+    if (!hasInstances[i]) return;
+    const key = `${r.method} ${r.segments.map((s) => (s.kind === "literal" ? "l" : s.kind)).join("/")}`;
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  });
+  const merges: RouteMerge[] = [];
+  for (const members of groups.values()) {
+    if (members.length < 2) continue;
+    const tokens = members.map((i) => (routes[i] as ParsedRoute).glob.split("/"));
+    const first = tokens[0] as string[];
+    const glob = first.map((t, k) => (tokens.every((u) => u[k] === t) ? t : "*")).join("/");
+    const globs = glob.endsWith("*") ? [glob] : [glob, `${glob}/`];
+    try {
+      const footprint = routes
+        .map((_, j) => j)
+        .filter((j) => hasInstances[j] && globs.some((g) => reach.reaches(g, j, [j, j]) !== undefined));
+      merges.push({ globs, members, footprint });
+    } catch (err) {
+      if (!(err instanceof AnalysisBudgetExceeded)) throw err;
+    }
+  }
+  return merges;
 }
 
 // Per request: a bitmask of the caller's decisions, and a memoized statement list for it.
@@ -126,6 +235,23 @@ export function compileRouteRules(rules: unknown, options: CompileOptions = {}):
 /** Distinct (ARN prefix, caller bitmask) statement lists kept; the oldest is dropped beyond this. */
 const MEMO_LIMIT = 1024;
 
+/**
+ * A rule's requirement, canonical: equal keys mean `allows` gives the same answer for every caller.
+ * Every key but `route` is the requirement (scopes, groups, and whatever a rule may add), lists
+ * sorted, so this stays right when the rule language grows.
+ */
+function requirementKey(rule: RouteRule): string {
+  const entries = Object.entries(rule)
+    .filter(([key]) => key !== "route")
+    .map(([key, value]): [string, unknown] => [
+      key,
+      Array.isArray(value) ? [...(value as unknown[])].map(String).sort() : value,
+    ])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify(entries);
+}
+
+/** The one place a rule's requirement is judged against a caller (keep requirementKey in step). */
 function allows(rule: RouteRule, caller: Caller): boolean {
   const { scopes, groups } = rule;
   return (
@@ -136,18 +262,12 @@ function allows(rule: RouteRule, caller: Caller): boolean {
 
 class Compiled implements CompiledRouteRules {
   private readonly memo = new Map<string, readonly PolicyStatement[]>();
-  /** coverers[d]: the routes (with requests of their own) whose glob matches a request routed to d. */
-  private readonly coverers: readonly (readonly number[])[];
 
   constructor(
     readonly rules: readonly RouteRule[],
     private readonly table: RouteTable,
-    private readonly overlaps: Overlaps,
-  ) {
-    this.coverers = rules.map((_, d) =>
-      rules.map((__, a) => a).filter((a) => a !== d && overlaps.hasInstances[a] && overlaps.hits[a]?.[d]),
-    );
-  }
+    private readonly plan: PolicyPlan,
+  ) {}
 
   decide(caller: Caller, arn: MethodArn): RouteDecision {
     const allowed = this.rules.map((rule) => allows(rule, caller));
@@ -194,45 +314,6 @@ class Compiled implements CompiledRouteRules {
   }
 
   private build(allowed: readonly boolean[], arn: MethodArn): readonly PolicyStatement[] {
-    const routes = this.table.routes;
-    const allow: string[] = [];
-    const deny: string[] = [];
-    routes.forEach((r, i) => {
-      if (allowed[i]) {
-        // A route no request can reach (ANY shadowed on every method) needs no Allow.
-        if (this.overlaps.hasInstances[i]) for (const g of globSet(r)) allow.push(arn.resourcePrefix + g);
-      } else if (this.coverers[i]?.some((a) => allowed[a])) {
-        for (const g of globSet(r)) deny.push(arn.resourcePrefix + g);
-      }
-    });
-    // An empty statement list is malformed for API Gateway; a caller allowed nothing gets Deny-all.
-    if (allow.length === 0) return denyAll(arn);
-    const statements = [statement("Allow", dedupe(allow))];
-    if (deny.length > 0) statements.push(statement("Deny", dedupe(deny)));
-    // Paths not in normal form are no request for any rule, whatever route API Gateway gives them.
-    statements.push(
-      statement(
-        "Deny",
-        NON_NORMAL_PATH_GLOBS.map((g) => arn.resourcePrefix + g),
-      ),
-    );
-    return Object.freeze(
-      statements.map((s) => Object.freeze({ ...s, Resource: Object.freeze([...s.Resource]) })),
-    );
+    return minimalStatements(this.plan, allowed, arn);
   }
-}
-
-function dedupe(items: readonly string[]): string[] {
-  return [...new Set(items)];
-}
-
-/**
- * Deny globs for every request path with an empty or dot segment (route-match.ts
- * isNormalRequestPath), and for nothing else: a normal resource string (`GET/`, `GET/items`,
- * `GET/items/42/`) has no `//`, no `/./` or `/../`, and does not end in `/.` or `/..`.
- */
-const NON_NORMAL_PATH_GLOBS = ["*//*", "*/./*", "*/.", "*/../*", "*/.."] as const;
-
-function denyAll(arn: MethodArn): readonly PolicyStatement[] {
-  return Object.freeze([statement("Deny", [everyRoute(arn)])]);
 }

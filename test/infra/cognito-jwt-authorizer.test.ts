@@ -21,6 +21,7 @@ import {
   type CognitoJwtAuthorizerProps,
   DEFAULT_AUTHORIZER_MEMORY_MB,
 } from "../../index";
+import { compileRouteRules } from "../../lambda/authorizer/route-rules";
 import { testApp } from "../helpers/cdk-app";
 import { shippedAuthorizer } from "../helpers/shipped-rules";
 
@@ -112,6 +113,22 @@ describe("synth-time validation", () => {
     authorizer.addRoute({ method: "PUT", path: "/custom", rule: { scopes: ["custom/write"] } });
     const { rules } = shippedAuthorizer(stack);
     expect(rules).toEqual([{ route: "GET /me" }, { route: "PUT /custom", scopes: ["custom/write"] }]);
+  });
+
+  test("declares its rules complete, so a {param} route with a child synthesizes with minimal policies", () => {
+    // Protects: the construct proves at synth that every guarded method has a rule and vice versa, and
+    // says so to the function (ROUTE_RULES_COMPLETE); hand-written rules of this shape are refused
+    // without that declaration, since their cached policies could not also deny unlisted routes.
+    const { stack } = fixture({
+      routes: [
+        { method: "GET", path: "/items/{id}", integration, rule: { groups: ["readers"] } },
+        { method: "GET", path: "/items/{id}/history", integration, rule: { groups: ["auditors"] } },
+      ],
+    });
+    const { props, rules } = shippedAuthorizer(stack);
+    expect(props.Environment.Variables.ROUTE_RULES_COMPLETE).toBe("true");
+    expect(() => compileRouteRules(rules)).toThrow(/cannot fail closed for unlisted routes/);
+    expect(() => compileRouteRules(rules, { complete: true })).not.toThrow();
   });
 
   test("rules the authorizer cannot enforce exactly under its cache fail the synth with its message", () => {

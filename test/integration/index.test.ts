@@ -9,7 +9,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { bundleAuthorizer } from "../../tools/bundle";
-import { methodArn } from "../helpers/harness";
+import { API_PREFIX, methodArn } from "../helpers/harness";
 import {
   accessClaims,
   generateTestKey,
@@ -18,7 +18,7 @@ import {
   TEST_USER_POOL_ID,
 } from "../../tools/issuer";
 import { JwksServer } from "../../tools/jwks-server";
-import { literalAtVaryingDepth } from "../../tools/rule-shapes";
+import { crudRules, literalAtVaryingDepth } from "../../tools/rule-shapes";
 
 const run = promisify(execFile);
 
@@ -97,6 +97,26 @@ it("hydrates the JWKS during import, so the first request makes no network call"
   expect(result.result.policyDocument.Statement[0].Effect).toBe("Allow");
   expect(result.fetchesAtImport).toBe(1);
   expect(result.fetchesDuringRequest).toBe(0);
+});
+
+it("serves 300 CRUD routes declared complete: loads, and an admin's policy is one Allow of every route", async () => {
+  // Arrange: the real entry, the bundle, ROUTE_RULES for 300 routes and the completeness declaration.
+  const token = signToken(
+    key,
+    accessClaims({ scope: "api/read api/write api/audit", "cognito:groups": ["admins"] }),
+  );
+  const event = {
+    type: "TOKEN",
+    authorizationToken: `Bearer ${token}`,
+    methodArn: methodArn("GET", "/resource-3/42"),
+  };
+  const rules = { ROUTE_RULES: JSON.stringify(crudRules(300)), ROUTE_RULES_COMPLETE: "true" };
+  // Act
+  const { result } = await runEntry({ ...env(), ...rules }, event);
+  // Assert
+  const statements = result.result.policyDocument.Statement as { Effect: string; Resource: string[] }[];
+  expect(statements[0]).toMatchObject({ Effect: "Allow", Resource: [`${API_PREFIX}*/*`] });
+  expect(JSON.stringify(result.result.policyDocument).length).toBeLessThan(4096);
 });
 
 it("answers 401 for a bad token through the bundled handler", async () => {
@@ -179,6 +199,25 @@ it.each([
   [
     { USER_POOL_ID: TEST_USER_POOL_ID, CLIENT_ID: TEST_CLIENT_ID, ROUTE_RULES_FILE: "missing.json" },
     'ROUTE_RULES_FILE: names "missing.json", which cannot be read (ENOENT)',
+  ],
+  // Hand-written rules with a {param} route and a child: refused at load unless declared complete,
+  // since the cached policy could not also deny the routes the rules do not list.
+  [
+    {
+      USER_POOL_ID: TEST_USER_POOL_ID,
+      CLIENT_ID: TEST_CLIENT_ID,
+      ROUTE_RULES: JSON.stringify(crudRules(300)),
+    },
+    'ROUTE_RULES: rules[3] ("GET /resource-0/{id}") cannot fail closed for unlisted routes',
+  ],
+  [
+    {
+      USER_POOL_ID: TEST_USER_POOL_ID,
+      CLIENT_ID: TEST_CLIENT_ID,
+      ROUTE_RULES: '[{"route":"GET /me"}]',
+      ROUTE_RULES_COMPLETE: "yes",
+    },
+    "ROUTE_RULES_COMPLETE",
   ],
   [
     { USER_POOL_ID: TEST_USER_POOL_ID, CLIENT_ID: TEST_CLIENT_ID, JWKS_URI: "http://example.com/k" },

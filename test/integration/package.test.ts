@@ -243,7 +243,11 @@ test("the consumer's synth bundled nothing: no esbuild, no Docker, the package's
     { route: "DELETE /items/{id}", groups: ["admins"] },
   ]);
   const env = fn.Properties.Environment.Variables;
-  expect(env).toMatchObject({ ROUTE_RULES_FILE: "route-rules.json", TOKEN_USE: "access" });
+  expect(env).toMatchObject({
+    ROUTE_RULES_FILE: "route-rules.json",
+    ROUTE_RULES_COMPLETE: "true",
+    TOKEN_USE: "access",
+  });
   expect(env.ROUTE_RULES).toBeUndefined();
   expect(env.USER_POOL_ID).toEqual({ Ref: expect.stringMatching(/^Users/) });
   expect(env.CLIENT_ID).toEqual({ Ref: expect.stringMatching(/^UsersWeb/) });

@@ -180,6 +180,7 @@ describe("the bundled authorizer, loaded by Node with a loopback JWKS", () => {
         JWKS_URI: jwksUri,
         // The rules file exactly as synthesized into the deployment package.
         ROUTE_RULES_FILE: deployed.ROUTE_RULES_FILE,
+        ROUTE_RULES_COMPLETE: deployed.ROUTE_RULES_COMPLETE,
         POWERTOOLS_LOG_LEVEL: "ERROR",
       },
     });

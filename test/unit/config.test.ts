@@ -55,6 +55,19 @@ describe("loadConfig", () => {
     [{ ...BASE, ROUTE_RULES: "   " }, /ROUTE_RULES: is blank/],
     [{ ...BASE, ROUTE_RULES: "\n" }, /ROUTE_RULES: is blank/],
     [{ ...BASE, ROUTE_RULES: "**" }, /ROUTE_RULES: not valid JSON/],
+    // The completeness declaration is spelled exactly, and only means something for a list.
+    [
+      { ...BASE, ROUTE_RULES: '[{"route":"GET /me"}]', ROUTE_RULES_COMPLETE: "yes" },
+      /ROUTE_RULES_COMPLETE: expected "true"/,
+    ],
+    [
+      { ...BASE, ROUTE_RULES: '[{"route":"GET /me"}]', ROUTE_RULES_COMPLETE: "TRUE" },
+      /ROUTE_RULES_COMPLETE: expected "true"/,
+    ],
+    [
+      { ...BASE, ROUTE_RULES_COMPLETE: "true" },
+      /ROUTE_RULES_COMPLETE: declares a rule list complete, but ROUTE_RULES is "\*"/,
+    ],
   ])("fails loudly on %j", (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });
@@ -70,6 +83,22 @@ describe("loadConfig", () => {
 
   it('takes ROUTE_RULES "*" (trimmed) as every route for every valid token', () => {
     expect(loadConfig({ ...BASE, ROUTE_RULES: " * " }).routeRules).toBeUndefined();
+  });
+
+  it.each<[string | undefined, string]>([
+    // Without the declaration the rule set must also close unlisted requests under the cache, which
+    // IAM globs cannot do for a {param} route with a listed child: refused, pointing at the flag.
+    [undefined, "refused"],
+    ["false", "refused"],
+    ["true", "accepted"],
+  ])("ROUTE_RULES_COMPLETE=%s: a {param} route with a child route is %s", (complete, outcome) => {
+    const env = {
+      ...BASE,
+      ROUTE_RULES: '[{"route":"GET /items/{id}"},{"route":"GET /items/{id}/parts"}]',
+      ...(complete === undefined ? {} : { ROUTE_RULES_COMPLETE: complete }),
+    };
+    if (outcome === "accepted") expect(loadConfig(env).routeRules?.rules).toHaveLength(2);
+    else expect(() => loadConfig(env)).toThrow(/ROUTE_RULES: .*ROUTE_RULES_COMPLETE=true/);
   });
 
   it("compiles ROUTE_RULES", () => {

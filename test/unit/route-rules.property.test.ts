@@ -243,35 +243,85 @@ const nonNormalSpellings = (path: string): string[] => {
   return [`${base}//`, `/${bare}`, `${base}/.`, `${base}/..`, `${base}/./x`, `/.${base}`, `${base}//x`];
 };
 
-const tryCompile = (rules: Rule[]) => {
+const tryCompile = (rules: Rule[], complete: boolean) => {
   try {
-    return compileRouteRules(rules);
+    return compileRouteRules(rules, { complete });
   } catch (err) {
     if (err instanceof RouteRulesError) return undefined;
     throw err;
   }
 };
 
+/**
+ * Requests no rule resolves (routes missing from hand-written rules): random paths over the rules'
+ * literals, two values no rule names, any method, either spelling; those the reference resolver
+ * routes somewhere are dropped.
+ */
+const unlistedArb = fc.array(
+  fc.record({
+    method: fc.constantFrom("GET", "POST", "PUT", "DELETE"),
+    segments: fc.array(fc.constantFrom(...LITERALS, FRESH, "y"), { minLength: 0, maxLength: 6 }),
+    slash: fc.boolean(),
+  }),
+  { minLength: 40, maxLength: 40 },
+);
+const unlistedRequests = (
+  patterns: Pattern[],
+  drawn: { method: string; segments: string[]; slash: boolean }[],
+) => {
+  const shallow = [[], ...sequences([...LITERALS, FRESH], 1), ...sequences([...LITERALS, FRESH], 2)];
+  const all = [
+    ...REQUEST_METHODS.flatMap((method) =>
+      shallow.flatMap((segments) => [false, true].map((slash) => ({ method, segments, slash }))),
+    ),
+    ...drawn,
+  ];
+  const out = new Set<string>();
+  for (const { method, segments, slash } of all) {
+    const bare = "/" + segments.join("/");
+    const path = slash && segments.length > 0 ? `${bare}/` : bare;
+    if (referenceResolve(patterns, method, path) === undefined) out.add(`${method} ${path}`);
+  }
+  return [...out].map((r) => r.split(" ") as [string, string]);
+};
+
 // --- Properties -------------------------------------------------------------------------------
 
-const tally = { accepted: 0, refused: 0, refusedButExpressible: 0 };
+const tally = {
+  accepted: 0,
+  refused: 0,
+  refusedButExpressible: 0,
+  acceptedIncomplete: 0,
+  refusedIncomplete: 0,
+  everythingBut: 0,
+  unlistedChecked: 0,
+};
 afterAll(() => {
   // Printed once so a reader can see both branches are exercised, and how conservative refusal is.
   console.log(
-    `route-rules property: ${tally.accepted} rule sets accepted, ${tally.refused} refused ` +
-      `(${tally.refusedButExpressible} of them expressible by some other choice of route globs)`,
+    `route-rules property: rules declared complete: ${tally.accepted} rule sets accepted, ${tally.refused} refused ` +
+      `(${tally.refusedButExpressible} of them expressible by some other choice of route globs), ` +
+      `${tally.everythingBut} policies in the "Allow everything but" form; not declared complete: ` +
+      `${tally.acceptedIncomplete} accepted, ${tally.refusedIncomplete} refused, ` +
+      `${tally.unlistedChecked} unlisted requests checked under the cache`,
   );
 });
 
-describe("route rules under the authorizer cache (property)", () => {
+describe.each([
+  ["declared complete (ROUTE_RULES_COMPLETE=true)", true],
+  ["not declared complete (the default)", false],
+])("route rules under the authorizer cache, %s (property)", (_name, complete) => {
   it("accepted rule sets: the policy from ANY request gives every caller exactly the rules' decision everywhere", () => {
     fc.assert(
-      fc.property(rulesArb, fc.nat(), (rules, pick) => {
-        const compiled = tryCompile(rules);
-        fc.pre(compiled !== undefined);
+      fc.property(rulesArb, fc.nat(), unlistedArb, (rules, pick, drawn) => {
+        const compiled = tryCompile(rules, complete);
+        if (!complete) tally[compiled ? "acceptedIncomplete" : "refusedIncomplete"]++;
+        if (compiled === undefined) return;
         const patterns = rules.map((r) => parse(r.route));
         const instances = instancesOf(patterns);
-        fc.pre(instances.length > 0);
+        if (instances.length === 0) return;
+        // Without the declaration, requests no rule lists must be denied by every cached policy too.
+        const unlisted = complete ? [] : unlistedRequests(patterns, drawn);
         const checked = new Set<unknown>();
         for (const caller of CALLERS) {
           // The request that produced the (cached) policy: any route's request.
@@ -285,6 +335,13 @@ describe("route rules under the authorizer cache (property)", () => {
           // Callers with the same decisions share one memoized statement list: judge each list once.
           if (checked.has(decision.statements)) continue;
           checked.add(decision.statements);
+          if (
+            decision.statements[0]?.Effect === "Allow" &&
+            decision.statements[0].Resource.includes(`${PREFIX}*/*`)
+          ) {
+            expect(complete).toBe(true); // "Allow everything" only when the rules are declared complete
+            tally.everythingBut++;
+          }
           const doc = { Version: "2012-10-17", Statement: decision.statements };
           for (const inst of instances) {
             const expected = ruleAllows(rules[inst.route] as Rule, caller) ? "Allow" : "Deny";
@@ -296,6 +353,19 @@ describe("route rules under the authorizer cache (property)", () => {
                   `expected ${expected}, policy says ${actual}: ${JSON.stringify(decision.statements)}`,
               );
             }
+          }
+          for (const [method, path] of unlisted) {
+            tally.unlistedChecked++;
+            const actual = evaluatePolicy(doc, methodArnFor(PREFIX, method, path)).decision;
+            if (actual !== "Deny") {
+              throw new Error(
+                `${method} ${path} (no rule lists it): policy says ${actual}: ${JSON.stringify(decision.statements)}`,
+              );
+            }
+            // And asked directly, the same request is denied as an unknown route.
+            expect(compiled.decide(caller, parseMethodArn(methodArnFor(PREFIX, method, path))).allowed).toBe(
+              false,
+            );
           }
           // Paths not in normal form (empty or dot segments) are denied by every cached policy,
           // whichever route API Gateway would give them.
@@ -324,14 +394,30 @@ describe("route rules under the authorizer cache (property)", () => {
           route: undefined,
         });
       }),
-      { numRuns: 800 },
+      { numRuns: complete ? 800 : 1500 },
+    );
+  });
+});
+
+describe("route rules under the authorizer cache (property)", () => {
+  it("without the declaration, accepts only sets it also accepts with it (closing unlisted requests only adds refusals)", () => {
+    fc.assert(
+      fc.property(rulesArb, (rules) => {
+        if (tryCompile(rules, false))
+          expect({ rules, complete: tryCompile(rules, true) !== undefined }).toEqual({
+            rules,
+            complete: true,
+          });
+      }),
+      { numRuns: 500 },
     );
   });
 
-  it("refuses exactly the rule sets where the construction would over-deny some caller; accepted ones are expressible", () => {
+  it("declared complete: refuses exactly the rule sets where the construction would over-deny some caller; accepted ones are expressible", () => {
     fc.assert(
       fc.property(rulesArb, (rules) => {
-        const compiled = tryCompile(rules);
+        // The overlap construction and its refusals, alone: with the declaration, no unlisted guards.
+        const compiled = tryCompile(rules, true);
         const patterns = rules.map((r) => parse(r.route));
         const instances = instancesOf(patterns);
         const oracle = expressible(rules, patterns, instances);

@@ -12,12 +12,18 @@ import {
   parseRouteRules,
   RouteRulesError,
 } from "../../lambda/authorizer/route-rules";
-import { literalAtVaryingDepth, randomRules } from "../../tools/rule-shapes";
+import { crudRules, literalAtVaryingDepth, randomRules } from "../../tools/rule-shapes";
 import { evaluatePolicy, methodArnFor } from "../helpers/iam-evaluator";
 
 const PREFIX = "arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/prod/";
 /** Deny globs every policy with an Allow carries: paths with an empty or a dot segment. */
 const NON_NORMAL = ["*//*", "*/./*", "*/.", "*/../*", "*/.."];
+/**
+ * The rules list every method that uses the authorizer (ROUTE_RULES_COMPLETE=true). The overlap
+ * examples below nest a route under a {param} route; without the declaration such sets are refused
+ * (see "routes missing from the rules"), because IAM globs cannot also close the unlisted requests.
+ */
+const COMPLETE = { complete: true } as const;
 const arnFor = (request: string) => {
   const [method, path] = request.split(" ") as [string, string];
   return parseMethodArn(methodArnFor(PREFIX, method, path));
@@ -328,10 +334,13 @@ describe("overlapping routes", () => {
   const reader = caller(["read"], []);
 
   it("a parameter route allowed, its child denied: Deny the child (the Allow glob spans it)", () => {
-    const rules = compileRouteRules([
-      { route: "GET /items/{id}", scopes: ["read"] },
-      { route: "GET /items/{id}/secret", scopes: ["admin"] },
-    ]);
+    const rules = compileRouteRules(
+      [
+        { route: "GET /items/{id}", scopes: ["read"] },
+        { route: "GET /items/{id}/secret", scopes: ["admin"] },
+      ],
+      COMPLETE,
+    );
     const requests = ["GET /items/42", "GET /items/42/secret", "GET /items/42/secret/"];
     expect(decisionsUnderCache(rules, reader, requests)).toEqual({
       "GET /items/42": "Allow",
@@ -341,16 +350,19 @@ describe("overlapping routes", () => {
     expect(rules.decide(reader, arnFor("GET /items/42")).statements).toContainEqual(
       expect.objectContaining({
         Effect: "Deny",
-        Resource: [`${PREFIX}GET/items/*/secret`, `${PREFIX}GET/items/*/secret/`],
+        Resource: expect.arrayContaining([`${PREFIX}GET/items/*/secret`, `${PREFIX}GET/items/*/secret/`]),
       }),
     );
   });
 
   it("a parameter route denied, its child allowed: no Deny is needed", () => {
-    const rules = compileRouteRules([
-      { route: "GET /items/{id}", scopes: ["admin"] },
-      { route: "GET /items/{id}/secret", scopes: ["read"] },
-    ]);
+    const rules = compileRouteRules(
+      [
+        { route: "GET /items/{id}", scopes: ["admin"] },
+        { route: "GET /items/{id}/secret", scopes: ["read"] },
+      ],
+      COMPLETE,
+    );
     expect(decisionsUnderCache(rules, reader, ["GET /items/42", "GET /items/42/secret"])).toEqual({
       "GET /items/42": "Deny",
       "GET /items/42/secret": "Allow",
@@ -438,7 +450,10 @@ describe("overlapping routes", () => {
     // A first request to GET /items/ names its route, instead of a stage-wide Deny for the cache TTL.
     expect(first).toMatchObject({ route: "GET /items", allowed: false });
     expect(first.statements).toContainEqual(
-      expect.objectContaining({ Effect: "Deny", Resource: [`${PREFIX}GET/items`, `${PREFIX}GET/items/`] }),
+      expect.objectContaining({
+        Effect: "Deny",
+        Resource: expect.arrayContaining([`${PREFIX}GET/items`, `${PREFIX}GET/items/`]),
+      }),
     );
   });
 
@@ -490,10 +505,13 @@ describe("overlapping routes", () => {
   });
 
   it("a star spanning several segments: /x/{p}/lit covers /x/1/2/lit of /x/{p}/{b}/lit", () => {
-    const rules = compileRouteRules([
-      { route: "GET /x/{p}/lit", scopes: ["read"] },
-      { route: "GET /x/{p}/{b}/lit", scopes: ["admin"] },
-    ]);
+    const rules = compileRouteRules(
+      [
+        { route: "GET /x/{p}/lit", scopes: ["read"] },
+        { route: "GET /x/{p}/{b}/lit", scopes: ["admin"] },
+      ],
+      COMPLETE,
+    );
     const requests = ["GET /x/1/lit", "GET /x/1/lit/", "GET /x/1/2/lit", "GET /x/1/2/lit/"];
     expect(decisionsUnderCache(rules, reader, requests)).toEqual({
       "GET /x/1/lit": "Allow",
@@ -541,11 +559,14 @@ describe("overlapping routes", () => {
   });
 
   it("accepts the same routes once the overlapping pair shares its requirement", () => {
-    const rules = compileRouteRules([
-      { route: "GET /items/{id}" },
-      { route: "GET /items/{id}/secret", groups: ["admins"] },
-      { route: "GET /items/{id}/{part}/secret", groups: ["admins"] },
-    ]);
+    const rules = compileRouteRules(
+      [
+        { route: "GET /items/{id}" },
+        { route: "GET /items/{id}/secret", groups: ["admins"] },
+        { route: "GET /items/{id}/{part}/secret", groups: ["admins"] },
+      ],
+      COMPLETE,
+    );
     expect(
       decisionsUnderCache(rules, caller([], []), [
         "GET /items/1",
@@ -599,14 +620,236 @@ describe("the analysis budget", () => {
     );
   });
 
+  // Protects: overlaps between routes allowed and denied together never matter, so they are not
+  // searched; such a set, however tangled, compiles at once instead of running out of budget.
+  it("accepts a heavily overlapping set whose routes share one requirement (declared complete)", () => {
+    // Arrange: the 64-route shape above, all for admins.
+    const rules = literalAtVaryingDepth(64, 5).map((r) => ({ ...r, groups: ["admins"] }));
+    // Act
+    const compiled = compileRouteRules(rules, COMPLETE);
+    // Assert: exact under the cache for both kinds of caller.
+    const requests = ["GET /l0/a/b/c/d", "GET /a/l1/b/c/d", "GET /a/b/c/d/l4", "GET /l5/a/b/c/d/"];
+    expect(decisionsUnderCache(compiled, caller([], ["admins"]), requests)).toEqual(
+      Object.fromEntries(requests.map((r) => [r, "Allow"])),
+    );
+    expect(compiled.decide(caller([], []), arnFor("GET /l0/a/b/c/d")).statements).toEqual([
+      { Action: "execute-api:Invoke", Effect: "Deny", Resource: [`${PREFIX}*/*`] },
+    ]);
+    // With two requirements the pairs that differ are searched again, and the budget refuses it.
+    const mixed = rules.map((r, i) => ({ ...r, groups: [i % 2 ? "admins" : "readers"] }));
+    expect(() => compileRouteRules(mixed, COMPLETE)).toThrow(/did not finish within its budget/);
+  });
+
   it("refuses rather than accepts when the budget runs out, even for a set that is exact", () => {
     const rules = [
       { route: "GET /items/{id}", groups: ["readers"] },
       { route: "GET /items/{id}/secret", groups: ["admins"] },
     ];
-    expect(() => compileRouteRules(rules)).not.toThrow();
-    expect(() => compileRouteRules(rules, { analysisSteps: 1 })).toThrow(
+    expect(() => compileRouteRules(rules, COMPLETE)).not.toThrow();
+    expect(() => compileRouteRules(rules, { ...COMPLETE, analysisSteps: 1 })).toThrow(
       /did not finish within its budget \(1 search steps\)/,
     );
+  });
+});
+
+describe("routes missing from the rules (ROUTE_RULES_COMPLETE unset)", () => {
+  // Protects the README's fail-closed claim under the cache: a method the API has but the rules do
+  // not list is denied, whichever listed request produced the policy API Gateway cached.
+  it("with only GET /items/{id} listed, the cached policy denies GET /items/1/secret and other unlisted requests", () => {
+    // Arrange
+    const rules = compileRouteRules([{ route: "GET /items/{id}" }]);
+    const requests = [
+      "GET /items/1",
+      "GET /items/1/",
+      "GET /items/1/secret",
+      "GET /items/1/secret/",
+      "GET /items/1/a/b",
+      "GET /items",
+      "GET /items/",
+      "DELETE /items/1",
+    ];
+    // Act
+    const decisions = decisionsUnderCache(rules, caller([], []), requests.slice(0, 2));
+    const cached = rules.decide(caller([], []), arnFor("GET /items/1")).statements;
+    const doc = { Version: "2012-10-17", Statement: cached };
+    // Assert
+    expect(decisions).toEqual({ "GET /items/1": "Allow", "GET /items/1/": "Allow" });
+    expect(
+      Object.fromEntries(
+        requests.map((r) => [r, evaluatePolicy(doc, PREFIX + r.replace(" /", "/")).decision]),
+      ),
+    ).toEqual({
+      "GET /items/1": "Allow",
+      "GET /items/1/": "Allow",
+      "GET /items/1/secret": "Deny",
+      "GET /items/1/secret/": "Deny",
+      "GET /items/1/a/b": "Deny",
+      "GET /items": "Deny",
+      "GET /items/": "Deny",
+      "DELETE /items/1": "Deny",
+    });
+    // The same requests asked directly: unknown_route, as under the cache.
+    expect(rules.decide(caller([], []), arnFor("GET /items/1/secret")).reason).toBe("unknown_route");
+  });
+
+  it("ANY is allowed per method, so its leading `*` cannot reach another path", () => {
+    const rules = compileRouteRules([{ route: "ANY /admin/{proxy+}" }, { route: "GET /me" }]);
+    const doc = {
+      Version: "2012-10-17",
+      Statement: rules.decide(caller([], []), arnFor("GET /me")).statements,
+    };
+    const decide = (r: string) => evaluatePolicy(doc, PREFIX + r.replace(" /", "/")).decision;
+    expect(
+      ["PUT /admin/a/b", "GET /admin/x", "GET /x/admin/y", "GET /admin", "GET /admin/"].map(decide),
+    ).toEqual([
+      "Allow",
+      "Allow",
+      "Deny", // `*/admin/*` would match it
+      "Deny", // an intermediate resource: no rule
+      "Deny",
+    ]);
+  });
+
+  it("refuses a {param} route with a listed child, and says how to declare the rules complete", () => {
+    expect(refusal([{ route: "GET /items/{id}" }, { route: "GET /items/{id}/parts" }])).toBe(
+      'rules[0] ("GET /items/{id}") cannot fail closed for unlisted routes under API Gateway\'s policy cache: ' +
+        'its Allow "GET/items/*" also matches requests no rule lists (such as GET /items/x/x), and the Deny ' +
+        'that closes them, "GET/items/?*/?*", also matches GET /items/x/parts, a request for rules[1] ' +
+        '("GET /items/{id}/parts"), which it would wrongly deny. If ROUTE_RULES lists every method that uses ' +
+        "this authorizer, say so with ROUTE_RULES_COMPLETE=true (requests no rule lists then never reach the " +
+        "authorizer: API Gateway answers them itself); otherwise list the missing routes, or move the " +
+        "overlapping ones apart.",
+    );
+    expect(() =>
+      compileRouteRules([{ route: "GET /items/{id}" }, { route: "GET /items/{id}/parts" }], COMPLETE),
+    ).not.toThrow();
+  });
+});
+
+describe("minimal policies (rules declared complete)", () => {
+  const routes = [
+    { route: "GET /items", groups: ["readers", "admins"] },
+    { route: "GET /items/{id}", groups: ["readers", "admins"] },
+    { route: "POST /items", groups: ["admins"] },
+    { route: "DELETE /items/{id}", groups: ["admins"] },
+    { route: "GET /items/{id}/history", groups: ["admins"] },
+  ];
+  const requests = ["GET /items", "GET /items/1", "POST /items", "DELETE /items/1", "GET /items/1/history"];
+  const resources = (rules: CompiledRouteRules, who: Caller, first = "GET /items") =>
+    rules.decide(who, arnFor(first)).statements.map((s) => ({
+      effect: s.Effect,
+      globs: s.Resource.map((r) => r.slice(PREFIX.length)).filter((g) => !NON_NORMAL.includes(g)),
+    }));
+
+  it("a caller allowed everything gets one Allow of every route", () => {
+    const rules = compileRouteRules(routes, COMPLETE);
+    const admin = caller([], ["admins"]);
+    expect(resources(rules, admin)).toEqual([
+      { effect: "Allow", globs: ["*/*"] },
+      { effect: "Deny", globs: [] },
+    ]);
+    expect(decisionsUnderCache(rules, admin, requests)).toEqual(
+      Object.fromEntries(requests.map((r) => [r, "Allow"])),
+    );
+  });
+
+  it("methods whose routes are all allowed, or all denied, are one glob each", () => {
+    const rules = compileRouteRules(routes, COMPLETE);
+    const reader = caller([], ["readers"]);
+    // Allowed: GET /items, GET /items/{id}; denied: POST, DELETE (whole methods), the history route.
+    expect(resources(rules, reader)).toEqual([
+      { effect: "Allow", globs: ["*/*"] },
+      { effect: "Deny", globs: ["POST/*", "DELETE/*", "GET/items/*/history", "GET/items/*/history/"] },
+    ]);
+    expect(decisionsUnderCache(rules, reader, requests)).toEqual({
+      "GET /items": "Allow",
+      "GET /items/1": "Allow",
+      "POST /items": "Deny",
+      "DELETE /items/1": "Deny",
+      "GET /items/1/history": "Deny",
+    });
+  });
+
+  it("falls back to listing the allowed routes when a Deny would reach an allowed request", () => {
+    // Denying GET /items/{id} with `GET/items/*` would also deny GET /items/1/history.
+    const rules = compileRouteRules(
+      [
+        { route: "GET /items/{id}", groups: ["admins"] },
+        { route: "GET /items/{id}/history", groups: ["auditors"] },
+      ],
+      COMPLETE,
+    );
+    const auditor = caller([], ["auditors"]);
+    expect(resources(rules, auditor, "GET /items/1")).toEqual([
+      { effect: "Allow", globs: ["GET/items/*/history", "GET/items/*/history/"] },
+      { effect: "Deny", globs: [] },
+    ]);
+  });
+
+  it("without the declaration, never allows everything (methods the rules do not list stay closed)", () => {
+    const rules = compileRouteRules([{ route: "GET /items" }, { route: "POST /items" }]);
+    const doc = {
+      Version: "2012-10-17",
+      Statement: rules.decide(caller([], []), arnFor("GET /items")).statements,
+    };
+    expect(evaluatePolicy(doc, `${PREFIX}GET/items`).decision).toBe("Allow");
+    expect(evaluatePolicy(doc, `${PREFIX}DELETE/items`).decision).toBe("Deny");
+    expect(evaluatePolicy(doc, `${PREFIX}GET/other`).decision).toBe("Deny");
+  });
+});
+
+describe("merged globs (rules declared complete)", () => {
+  it("routes of one shape denied together are one glob, when it reaches nothing the caller may call", () => {
+    // Arrange: two resources with a history sub-resource for auditors only.
+    const rules = compileRouteRules(
+      ["a", "b", "c"].flatMap((r) => [
+        { route: `GET /${r}/{id}`, groups: ["readers"] },
+        { route: `GET /${r}/{id}/history`, groups: ["auditors"] },
+      ]),
+      COMPLETE,
+    );
+    const reader = caller([], ["readers"]);
+    // Act
+    const statements = rules.decide(reader, arnFor("GET /a/1")).statements;
+    const doc = { Version: "2012-10-17", Statement: statements };
+    // Assert: one Deny glob for the three history routes, and the decisions are the rules'.
+    expect(statements[1]?.Resource).toEqual(
+      expect.arrayContaining([`${PREFIX}GET/*/*/history`, `${PREFIX}GET/*/*/history/`]),
+    );
+    expect(statements[1]?.Resource).not.toContain(`${PREFIX}GET/a/*/history`);
+    const decide = (r: string) => evaluatePolicy(doc, PREFIX + r.replace(" /", "/")).decision;
+    expect(["GET /a/1", "GET /b/1/", "GET /c/1/history", "GET /b/2/history/"].map(decide)).toEqual([
+      "Allow",
+      "Allow",
+      "Deny",
+      "Deny",
+    ]);
+  });
+});
+
+describe("at API size (300 CRUD-shaped routes, declared complete)", () => {
+  // Protects the issue's target: every caller's policy stays under 4 KB and is still exact.
+  const rules = crudRules(300);
+  const compiled = compileRouteRules(rules, COMPLETE);
+  const requestOf = (route: string) => route.replace(/\{[^}]+\+\}/, "a/b").replace(/\{[^}]+\}/g, "42");
+  const holds = (rule: RouteRule, who: Caller) =>
+    (rule.scopes === undefined || rule.scopes.some((s) => who.scopes.has(s))) &&
+    (rule.groups === undefined || rule.groups.some((g) => who.groups.has(g)));
+
+  it.each<[string, Caller]>([
+    ["admin", caller(["api/read", "api/write", "api/audit"], ["admins"])],
+    ["editor", caller(["api/read", "api/write"], ["editors"])],
+    ["reader", caller(["api/read"], ["readers"])],
+    ["auditor", caller(["api/audit"], [])],
+  ])("%s: a policy under 4 KB that decides a request of every route as the rules do", (_, who) => {
+    const { statements } = compiled.decide(who, arnFor("GET /resource-3/42"));
+    const doc = { Version: "2012-10-17", Statement: statements };
+    expect(JSON.stringify(doc).length).toBeLessThan(4096);
+    const wrong = rules.filter((rule) => {
+      const request = requestOf(rule.route);
+      const expected = holds(rule, who) ? "Allow" : "Deny";
+      return evaluatePolicy(doc, PREFIX + request.replace(" /", "/")).decision !== expected;
+    });
+    expect(wrong).toEqual([]);
   });
 });
