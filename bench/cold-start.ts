@@ -1,4 +1,5 @@
-// Cold start of the production bundle, in fresh child processes: import time (JWKS hydration over
+// Cold start of the production bundle, in fresh child processes of each runtime (this machine's
+// Node and Node 22, bench/runtimes.ts), interleaved: import time (JWKS hydration over
 // loopback included, and reported on its own), the first request's latency after import, and the
 // minified bundle size. The bundle is the CDK app's own asset when `cdk.out` holds one from a real
 // synth, and always also tools/bundle.ts's fresh build with the same options (infra/lambda-bundle.ts).
