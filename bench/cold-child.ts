@@ -3,9 +3,16 @@
 // run with bare `node` (no tsx loader in the measured process). Figures go back over IPC.
 //
 // argv[2]: file URL of the bundle. env: the function's variables plus BENCH_EVENT (a TOKEN event).
+//
+// node:http is taken as CommonJS exports (process.getBuiltinModule), as Lambda's runtime interface
+// client loads it (`require("http")`) before the handler: never with an ES `import`, whose namespace
+// would already be built when the bundle is imported. On Node.js 22 building that namespace costs
+// 30-50 ms (it loads undici), and it must show in the bundle's import if the bundle causes it.
+// https://github.com/aws/aws-lambda-nodejs-runtime-interface-client (src/RAPIDClient.js)
 
-import http from "node:http";
+export {};
 
+const http = process.getBuiltinModule("node:http");
 type Get = typeof http.get;
 
 const jwks = { start: 0, end: 0, requests: 0 };

@@ -1,4 +1,5 @@
-// Cold start of the production bundle, in fresh child processes: import time (JWKS hydration over
+// Cold start of the production bundle, in fresh child processes of each runtime (this machine's
+// Node and Node 22, bench/runtimes.ts), interleaved: import time (JWKS hydration over
 // loopback included, and reported on its own), the first request's latency after import, and the
 // minified bundle size. The bundle is the CDK app's own asset when `cdk.out` holds one from a real
 // synth, and always also tools/bundle.ts's fresh build with the same options (infra/lambda-bundle.ts).
@@ -13,6 +14,7 @@ import { CALLERS, METHOD_ARNS, TEST_CLIENT_ID, TEST_USER_POOL_ID } from "./fixtu
 import { median } from "./stats";
 import { accessClaims, generateTestKey, signToken } from "../tools/issuer";
 import { JwksServer } from "../tools/jwks-server";
+import type { Runtime } from "./runtimes";
 
 export interface Bundle {
   readonly label: string;
@@ -25,6 +27,7 @@ export interface Bundle {
 }
 
 export interface ColdStartRow {
+  readonly runtime: Runtime;
   readonly bundle: string;
   readonly nodeOptions: string;
   readonly samples: number;
@@ -106,9 +109,16 @@ function childScript(): Promise<string> {
   return compileScript(path.join(REPO_ROOT, "bench", "cold-child.ts"), path.join(OUT_DIR, "cold-child.mjs"));
 }
 
-function runChild(script: string, bundle: Bundle, nodeOptions: readonly string[], env: NodeJS.ProcessEnv) {
+function runChild(
+  script: string,
+  runtime: Runtime,
+  bundle: Bundle,
+  nodeOptions: readonly string[],
+  env: NodeJS.ProcessEnv,
+) {
   return new Promise<ChildReport>((resolve, reject) => {
     const child = fork(script, [pathToFileURL(bundle.file).href], {
+      execPath: runtime.execPath,
       execArgv: [...nodeOptions],
       env: { PATH: process.env.PATH, ...bundle.env, ...env },
       stdio: ["ignore", "ignore", "ignore", "ipc"],
@@ -122,9 +132,10 @@ function runChild(script: string, bundle: Bundle, nodeOptions: readonly string[]
   });
 }
 
-/** `samples` fresh processes per (bundle, node options), interleaved. */
+/** `samples` fresh processes per (runtime, bundle, node options), interleaved. */
 export async function measureColdStart(
   samples: number,
+  runtimes: readonly Runtime[],
 ): Promise<{ rows: ColdStartRow[]; bundles: Bundle[] }> {
   const list = await bundles();
   const script = await childScript();
@@ -144,11 +155,15 @@ export async function measureColdStart(
   const configs = list.flatMap((bundle) => {
     const variants = [bundle.nodeOptions];
     if (bundle.nodeOptions.length > 0) variants.push([]);
-    return variants.map((nodeOptions) => ({ bundle, nodeOptions, reports: [] as ChildReport[] }));
+    return variants.flatMap((nodeOptions) =>
+      runtimes.map((runtime) => ({ runtime, bundle, nodeOptions, reports: [] as ChildReport[] })),
+    );
   });
   try {
     for (let i = 0; i < samples; i++) {
-      for (const c of configs) c.reports.push(await runChild(script, c.bundle, c.nodeOptions, env));
+      for (const c of configs) {
+        c.reports.push(await runChild(script, c.runtime, c.bundle, c.nodeOptions, env));
+      }
     }
   } finally {
     await server.stop();
@@ -156,7 +171,8 @@ export async function measureColdStart(
   const med = (reports: ChildReport[], pick: (r: ChildReport) => number) => median(reports.map(pick));
   return {
     bundles: list,
-    rows: configs.map(({ bundle, nodeOptions, reports }) => ({
+    rows: configs.map(({ runtime, bundle, nodeOptions, reports }) => ({
+      runtime,
       bundle: bundle.label,
       nodeOptions: nodeOptions.join(" ") || "(none)",
       samples: reports.length,

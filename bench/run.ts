@@ -1,8 +1,10 @@
 // npm run bench [-- --tokens 2000 --rounds 7 --cold-samples 15 --hit-ratio 0.9]
 //
-// Prints, from one run on this machine: per-request cost of our authorizer next to the floor (one
-// RS256 verify with node:crypto) and the common alternatives, the cold start of the production
-// bundle, the targets, and the Lambda sizing that follows. A script that prints figures, not a test.
+// Prints, from one run on this machine and for each runtime side by side (this machine's Node and
+// Node 22, the version Lambda runs the authorizer on: bench/runtimes.ts): per-request cost of our
+// authorizer next to the floor (one RS256 verify with node:crypto) and the common alternatives, the
+// cold start of the production bundle, the targets, and the Lambda sizing that follows. Targets and
+// sizing use the Node 22 figures. A script that prints figures, not a test.
 
 import { fork } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync, statSync } from "node:fs";
@@ -12,17 +14,19 @@ import { parseArgs } from "node:util";
 import { REPO_ROOT } from "../tools/bundle";
 import { type ColdStartRow, measureColdStart } from "./cold-start";
 import type { MeasureOptions, MeasureReport, RowResult } from "./measure";
+import { benchRuntimes, type Runtime } from "./runtimes";
 import { PRICES, sizing } from "./sizing";
 
 const OUT_DIR = path.join(REPO_ROOT, ".tmp", "bench");
 const VERIFIED_TOKEN_CACHE_SIZE = 1000;
 const MAX_BUNDLE_BYTES = 64 * 1024;
 
-/** Per-request rows in a child whose stdout (the decision log lines) goes to a file. */
-function measureInChild(options: MeasureOptions, logFile: string): Promise<MeasureReport> {
+/** Per-request rows in a child of `runtime` whose stdout (the decision log lines) goes to a file. */
+function measureInChild(runtime: Runtime, options: MeasureOptions, logFile: string): Promise<MeasureReport> {
   const fd = openSync(logFile, "w");
   return new Promise<MeasureReport>((resolve, reject) => {
     const child = fork(path.join(REPO_ROOT, "bench", "measure.ts"), [JSON.stringify(options)], {
+      execPath: runtime.execPath,
       execArgv: ["--import", "tsx", "--expose-gc"],
       stdio: ["ignore", fd, "inherit", "ipc"],
       env: { ...process.env, POWERTOOLS_LOG_LEVEL: "INFO", POWERTOOLS_DEV: "" },
@@ -30,7 +34,11 @@ function measureInChild(options: MeasureOptions, logFile: string): Promise<Measu
     let settled = false;
     child.on("message", (m: { ok: boolean; report?: MeasureReport; error?: string }) => {
       settled = true;
-      if (m.ok && m.report !== undefined) resolve(m.report);
+      if (m.ok && m.report !== undefined && m.report.node !== runtime.version) {
+        reject(
+          new Error(`${runtime.label}: the measurement ran on ${m.report.node}, not ${runtime.version}`),
+        );
+      } else if (m.ok && m.report !== undefined) resolve(m.report);
       else reject(new Error(m.error ?? "measurement failed"));
     });
     child.on("error", reject);
@@ -47,11 +55,24 @@ const ms = (v: number): string => v.toFixed(2);
 const pad = (s: string, n: number): string => s.padEnd(n);
 const lpad = (s: string, n: number): string => s.padStart(n);
 
-function perRequestTable(report: MeasureReport): string[] {
-  const floor = report.rows.find((r) => r.id === "floor") as RowResult;
+interface RuntimeReport {
+  readonly runtime: Runtime;
+  readonly report: MeasureReport;
+}
+
+function rowOf(report: MeasureReport, id: string): RowResult {
+  const row = report.rows.find((r) => r.id === id);
+  if (row === undefined) throw new Error(`no row ${id} in the report`);
+  return row;
+}
+
+/** One line per row; per runtime: median µs, × floor, CPU µs, × floor (each runtime has its own floor). */
+function perRequestTable(reports: readonly RuntimeReport[]): string[] {
+  const cols = (label: string): string =>
+    `${lpad(`${label} µs`, 12)}${lpad("x floor", 8)}${lpad("CPU µs", 8)}${lpad("x floor", 8)}`;
   const lines = [
-    `${pad("row", 50)}${lpad("median µs", 11)}${lpad("x floor", 9)}${lpad("mean µs", 10)}` +
-      `${lpad("CPU µs", 9)}${lpad("x floor", 9)}`,
+    `${pad("", 50)}${reports.map(({ runtime }) => lpad(`${runtime.label} (${runtime.version})`, 36)).join("  ")}`,
+    `${pad("row", 50)}${reports.map(() => cols("median")).join("  ")}`,
   ];
   const titles = {
     main: undefined,
@@ -59,14 +80,21 @@ function perRequestTable(report: MeasureReport): string[] {
     proposal:
       "what the Powertools Logger line costs: the same handler with a plain JSON line writer (same run):",
   };
+  const first = reports[0]?.report;
+  if (first === undefined) return lines;
   for (const group of ["main", "breakdown", "proposal"] as const) {
     const title = titles[group];
     if (title !== undefined) lines.push(title);
-    for (const r of report.rows.filter((row) => row.group === group)) {
-      lines.push(
-        `${pad(r.label, 50)}${lpad(us(r.medianUs), 11)}${lpad(x(r.medianUs / floor.medianUs), 9)}` +
-          `${lpad(us(r.meanUs), 10)}${lpad(us(r.cpuUs), 9)}${lpad(x(r.cpuUs / floor.cpuUs), 9)}`,
-      );
+    for (const r of first.rows.filter((row) => row.group === group)) {
+      const cells = reports.map(({ report }) => {
+        const floor = rowOf(report, "floor");
+        const row = rowOf(report, r.id);
+        return (
+          `${lpad(us(row.medianUs), 12)}${lpad(x(row.medianUs / floor.medianUs), 8)}` +
+          `${lpad(us(row.cpuUs), 8)}${lpad(x(row.cpuUs / floor.cpuUs), 8)}`
+        );
+      });
+      lines.push(`${pad(r.label, 50)}${cells.join("  ")}`);
     }
   }
   return lines;
@@ -74,14 +102,16 @@ function perRequestTable(report: MeasureReport): string[] {
 
 function coldStartTable(rows: readonly ColdStartRow[]): string[] {
   const lines = [
-    `${pad("bundle", 34)}${pad("node options", 22)}${lpad("n", 3)}${lpad("import ms", 11)}${lpad("of which JWKS", 15)}` +
-      `${lpad("1st req ms", 12)}${lpad("2nd req ms", 12)}${lpad("node start", 12)}`,
+    `${pad("runtime", 19)}${pad("bundle", 34)}${pad("node options", 22)}${lpad("n", 3)}${lpad("import ms", 11)}` +
+      `${lpad("of which JWKS", 15)}${lpad("without JWKS", 14)}${lpad("1st req ms", 12)}${lpad("2nd req ms", 12)}` +
+      `${lpad("node start", 12)}`,
   ];
   for (const r of rows) {
     lines.push(
-      `${pad(r.bundle, 34)}${pad(r.nodeOptions, 22)}${lpad(String(r.samples), 3)}${lpad(ms(r.importMs), 11)}` +
-        `${lpad(ms(r.jwksMs), 15)}${lpad(ms(r.firstRequestMs), 12)}${lpad(ms(r.secondRequestMs), 12)}` +
-        `${lpad(ms(r.nodeStartMs), 12)}`,
+      `${pad(`${r.runtime.label} ${r.runtime.version}`, 19)}${pad(r.bundle, 34)}${pad(r.nodeOptions, 22)}` +
+        `${lpad(String(r.samples), 3)}${lpad(ms(r.importMs), 11)}${lpad(ms(r.jwksMs), 15)}` +
+        `${lpad(ms(r.importMs - r.jwksMs), 14)}${lpad(ms(r.firstRequestMs), 12)}` +
+        `${lpad(ms(r.secondRequestMs), 12)}${lpad(ms(r.nodeStartMs), 12)}`,
     );
   }
   return lines;
@@ -117,22 +147,37 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(2))
       .join(" ")}`,
   );
-  out();
-  const report = await measureInChild({ tokens, rounds: Number(values.rounds), warmupRounds: 1 }, logFile);
-  const decisionLines = readFileSync(logFile, "utf8").split("\n").length - 1;
+  const runtimes = benchRuntimes();
   out(
-    `Per request: ${report.tokens} distinct valid tokens (pre-signed RS256 access tokens), ${report.rounds} rounds after ` +
-      `warm-up, rows interleaved; median of per-round medians (and of per-round means). Our log lines went to ` +
-      `${path.relative(REPO_ROOT, logFile)}: ${decisionLines} lines, ${(statSync(logFile).size / 1e6).toFixed(1)} MB. ` +
-      `JWKS requests after hydration: ${report.jwksRequestsDuringRun}.`,
+    `runtimes: ${runtimes.map((r) => `${r.label} ${r.version} (${path.relative(REPO_ROOT, r.execPath) || r.execPath})`).join(", ")}`,
   );
   out();
-  for (const line of perRequestTable(report)) out(line);
+  const options = { tokens, rounds: Number(values.rounds), warmupRounds: 1 };
+  const reports: RuntimeReport[] = [];
+  const logNotes: string[] = [];
+  for (const runtime of runtimes) {
+    const report = await measureInChild(runtime, options, logFile);
+    reports.push({ runtime, report });
+    const decisionLines = readFileSync(logFile, "utf8").split("\n").length - 1;
+    logNotes.push(
+      `${runtime.label}: ${decisionLines} log lines, ${(statSync(logFile).size / 1e6).toFixed(1)} MB, ` +
+        `${report.jwksRequestsDuringRun} JWKS requests after hydration`,
+    );
+  }
+  out(
+    `Per request: ${tokens} distinct valid tokens (pre-signed RS256 access tokens), ${options.rounds} rounds after ` +
+      `warm-up, rows interleaved, one child process per runtime (one after the other); median of per-round ` +
+      `medians, and CPU time per request; ratios to the floor of the same runtime. Our log lines went to ` +
+      `${path.relative(REPO_ROOT, logFile)} (${logNotes.join("; ")}).`,
+  );
+  out();
+  for (const line of perRequestTable(reports)) out(line);
   out();
 
-  const cold = await measureColdStart(Number(values["cold-samples"]));
+  const cold = await measureColdStart(Number(values["cold-samples"]), runtimes);
   out(
-    "Cold start: fresh `node` processes, medians; import includes the top-level-await JWKS fetch over loopback.",
+    "Cold start: fresh processes of each runtime, interleaved, medians; import includes the top-level-await JWKS " +
+      "fetch over loopback, shown on its own and subtracted in 'without JWKS' (import to ready).",
   );
   for (const b of cold.bundles) {
     out(
@@ -143,34 +188,58 @@ async function main(): Promise<void> {
   for (const line of coldStartTable(cold.rows)) out(line);
   out();
 
-  const row = (id: string): RowResult => report.rows.find((r) => r.id === id) as RowResult;
-  const floor = row("floor").medianUs;
-  const ours = row("ours").medianUs;
-  const production = cold.rows[0] as ColdStartRow;
+  const prod = reports.find((r) => r.runtime.production);
+  const other = reports.find((r) => !r.runtime.production);
+  if (prod === undefined || other === undefined)
+    throw new Error("expected a production and a machine runtime");
+  const ratios = ({ report }: RuntimeReport) => {
+    const row = (id: string): number => rowOf(report, id).medianUs;
+    return {
+      floor: row("ours") / row("floor"),
+      readme: row("ours") / row("readme"),
+      readmeDebug: row("ours-debug") / row("readme"),
+      repeat: row("ours-repeat") / row("floor"),
+    };
+  };
+  const p = ratios(prod);
+  const o = ratios(other);
+  // The first bundle is the deployed one (cdk.out when synthesized), with the options it deploys with.
+  const coldRow = (runtime: Runtime): ColdStartRow => {
+    const found = cold.rows.find((r) => r.runtime === runtime);
+    if (found === undefined) throw new Error(`no cold-start row for ${runtime.label}`);
+    return found;
+  };
+  const pc = coldRow(prod.runtime);
+  const oc = coldRow(other.runtime);
   const mainBundle = cold.bundles[0];
   const verdict = (ok: boolean): string => (ok ? "MET " : "MISS");
-  out("Targets (this run):");
-  out(`  [${verdict(ours <= 1.5 * floor)}] distinct tokens <= 1.5x floor: ${x(ours / floor)}`);
-  const vsReadme = ours / row("readme").medianUs;
+  const also = (text: string): string => `(${other.runtime.label}: ${text})`;
   out(
-    `  [${verdict(vsReadme <= 1.15)}] within 15% of the aws-jwt-verify README authorizer, at the default log level (INFO): ` +
-      `${x(vsReadme)} of it (at DEBUG, a line per Allow: ${x(row("ours-debug").medianUs / row("readme").medianUs)})`,
+    `Targets (this run, on ${prod.runtime.label}, the runtime Lambda runs; ${other.runtime.label} in parentheses):`,
   );
-  const repeat = row("ours-repeat").medianUs / floor;
-  out(`  [${verdict(repeat <= 0.15)}] repeated token <= 0.15x floor: ${x(repeat)}`);
+  out(`  [${verdict(p.floor <= 1.5)}] distinct tokens <= 1.5x floor: ${x(p.floor)} ${also(x(o.floor))}`);
   out(
-    `  [${verdict(production.firstRequestMs < 5 && production.jwksRequestsDuringFirst === 0)}] first request after ` +
-      `cold start < 5 ms, no network: ${ms(production.firstRequestMs)} ms, ${production.jwksRequestsDuringFirst} JWKS requests`,
+    `  [${verdict(p.readme <= 1.15)}] within 15% of the aws-jwt-verify README authorizer, at the default log level (INFO): ` +
+      `${x(p.readme)} of it ${also(x(o.readme))}; at DEBUG, a line per Allow: ${x(p.readmeDebug)}`,
+  );
+  out(`  [${verdict(p.repeat <= 0.15)}] repeated token <= 0.15x floor: ${x(p.repeat)} ${also(x(o.repeat))}`);
+  out(
+    `  [${verdict(pc.firstRequestMs < 5 && pc.jwksRequestsDuringFirst === 0)}] first request after ` +
+      `cold start < 5 ms, no network: ${ms(pc.firstRequestMs)} ms, ${pc.jwksRequestsDuringFirst} JWKS requests ` +
+      also(`${ms(oc.firstRequestMs)} ms, ${oc.jwksRequestsDuringFirst} JWKS requests`),
   );
   out(
     `  [${verdict((mainBundle?.bytes ?? Infinity) <= MAX_BUNDLE_BYTES)}] bundle <= 64 KiB: ${mainBundle?.bytes} bytes`,
   );
   out(
-    `  [${verdict(production.importMs <= 25)}] import <= 25 ms: ${ms(production.importMs)} ms ` +
-      `(${ms(production.importMs - production.jwksMs)} ms without the JWKS fetch), with ${production.nodeOptions}`,
+    `  [${verdict(pc.importMs - pc.jwksMs <= 25)}] import to ready <= 25 ms, JWKS fetch excluded: ` +
+      `${ms(pc.importMs - pc.jwksMs)} ms (${ms(pc.importMs)} ms with the JWKS fetch), with ${pc.nodeOptions} ` +
+      also(`${ms(oc.importMs - oc.jwksMs)} ms, ${ms(oc.importMs)} ms with the JWKS fetch`),
   );
   out();
 
+  const row = (id: string): RowResult => rowOf(prod.report, id);
+  const production = pc;
   const rows = sizing({
     missCpuUs: row("ours").cpuUs,
     hitCpuUs: row("ours-repeat").cpuUs,
@@ -179,7 +248,7 @@ async function main(): Promise<void> {
     hitRatio,
   });
   out(
-    `Sizing on paper (arm64): handler CPU per request = this run's CPU time (${us(row("ours").cpuUs)} µs miss, ` +
+    `Sizing on paper (arm64), from the ${prod.runtime.label} figures: handler CPU per request = this run's CPU time (${us(row("ours").cpuUs)} µs miss, ` +
       `${us(row("ours-repeat").cpuUs)} µs hit); CPU share = memory / 1769 MB; billed = ceil(ms), min 1 ms.`,
   );
   out(

@@ -6,9 +6,22 @@
 // It fails closed and fast: a deadline on the whole exchange, a size cap, a JSON shape check, and
 // a short cool-down after a failure so that a dead endpoint is not hammered at request rate.
 
-import http from "node:http";
-import https from "node:https";
 import { JwksUnavailableError } from "./errors";
+
+/**
+ * node:http or node:https as CommonJS exports, taken when the first request is made, never by an
+ * ES `import`. On Node.js 22 an ES import of node:http costs 30-50 ms at cold start: building its
+ * ES module namespace reads every export, and the lazy `WebSocket`, `CloseEvent` and `MessageEvent`
+ * getters load the whole bundled undici (README, Performance). `process.getBuiltinModule` returns
+ * the exports without a namespace (Node.js 20.16+, 22.3+). Production (Cognito's https URL) never
+ * loads node:http at all; http: is for an emulator or a test server (JWKS_URI).
+ * https://nodejs.org/docs/latest-v22.x/api/process.html#processgetbuiltinmoduleid
+ */
+function httpClient(url: URL): typeof import("node:https") | typeof import("node:http") {
+  return url.protocol === "http:"
+    ? process.getBuiltinModule("node:http")
+    : process.getBuiltinModule("node:https");
+}
 
 export interface JwksFetcherOptions {
   /** Deadline for connect + response, in ms. @default 1500 */
@@ -61,7 +74,7 @@ export class JwksFetcher {
 
   private get(): Promise<ArrayBuffer> {
     this.requests += 1;
-    const client = this.url.protocol === "http:" ? http : https;
+    const client = httpClient(this.url);
     return new Promise<ArrayBuffer>((resolve, reject) => {
       const fail = (message: string): void => {
         request.destroy();

@@ -21,6 +21,17 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 // https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateGroup.html
 // Exported for the CDK constructs, which check the group names they create with the same pattern.
 export const GROUP_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
+// Every printable ASCII character but space (0x21-0x7E) is a letter, digit, punctuation or symbol,
+// and no other ASCII character is: for an ASCII name, GROUP_NAME's test is this one. Deciding the
+// usual, ASCII, names with it spares the cold start compiling GROUP_NAME's Unicode property classes
+// (0.75 ms of Node 22's init; README, Performance).
+const ASCII_GROUP_NAME = /^[\x21-\x7e]{1,128}$/;
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/** GROUP_NAME's test, without compiling the Unicode classes unless the name has a non-ASCII character. */
+export function isGroupName(name: string): boolean {
+  return NON_ASCII.test(name) ? GROUP_NAME.test(name) : ASCII_GROUP_NAME.test(name);
+}
 
 /** How messages name a rule: `rules[2] ("GET /items")`. */
 export function where(rules: readonly { route: unknown }[], index: number): string {
@@ -70,7 +81,7 @@ export function validateRule(entry: unknown, at: () => string): RouteRule {
     route: obj.route,
   };
   const scopes = validateList(obj.scopes, "scopes", SCOPE_TOKEN, "a scope (no spaces, RFC 6749 §3.3)", at);
-  const groups = validateList(obj.groups, "groups", GROUP_NAME, "a Cognito group name", at);
+  const groups = validateList(obj.groups, "groups", { test: isGroupName }, "a Cognito group name", at);
   if (scopes) rule.scopes = scopes;
   if (groups) rule.groups = groups;
   return Object.freeze(rule);
@@ -79,7 +90,7 @@ export function validateRule(entry: unknown, at: () => string): RouteRule {
 function validateList(
   value: unknown,
   key: string,
-  pattern: RegExp,
+  pattern: { test(item: string): boolean },
   what: string,
   at: () => string,
 ): readonly string[] | undefined {

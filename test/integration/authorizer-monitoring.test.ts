@@ -1,6 +1,6 @@
 // The monitoring's metric filters against the lines the Lambda entry point itself writes: the
-// esbuild ESM bundle imported by a fresh Node process (as Lambda loads it) while the JWKS endpoint is
-// down. Its cold-start line and its decision line must both reach the JwksUnavailable metric, and its
+// esbuild ESM bundle imported by a fresh Node process (as Lambda loads it; on this machine's Node and
+// on Node 22, Lambda's nodejs22.x) while the JWKS endpoint is down. Its cold-start line and its decision line must both reach the JwksUnavailable metric, and its
 // "authorizer ready" line none. (The per-decision lines are tested in
 // test/infra/authorizer-monitoring.test.ts; this is the one line only the entry point writes.)
 
@@ -27,10 +27,11 @@ import {
 import { methodArn } from "../helpers/harness";
 import { compileJsonFilterPattern } from "../helpers/metric-filter-pattern";
 import { CDK_JSON_CONTEXT } from "../helpers/cdk-app";
+import { EACH_NODE_RUNTIME } from "../helpers/node-runtimes";
 
 const run = promisify(execFile);
 let dir: string;
-let lines: string[];
+let runner: string;
 let filters: Map<string, (message: string) => boolean>;
 
 /** The metric filter patterns as synthesized, by metric name. */
@@ -55,29 +56,12 @@ function patterns(): Map<string, (message: string) => boolean> {
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "authorizer-monitoring-"));
   const bundle = await bundleAuthorizer(dir);
-  const runner = path.join(dir, "runner.mjs");
+  runner = path.join(dir, "runner.mjs");
   writeFileSync(
     runner,
     `const { handler } = await import(${JSON.stringify(pathToFileURL(bundle).href)});
      try { await handler(JSON.parse(process.env.TEST_EVENT)); } catch {}`,
   );
-  const token = signToken(generateTestKey(), accessClaims());
-  const { stdout, stderr } = await run(process.execPath, [runner], {
-    env: {
-      PATH: process.env.PATH ?? "",
-      USER_POOL_ID: TEST_USER_POOL_ID,
-      CLIENT_ID: TEST_CLIENT_ID,
-      // Nothing listens on the discard port: the cold-start fetch and the request's fetch both fail.
-      JWKS_URI: "http://127.0.0.1:9/jwks.json",
-      ROUTE_RULES: "*",
-      TEST_EVENT: JSON.stringify({
-        type: "TOKEN",
-        authorizationToken: `Bearer ${token}`,
-        methodArn: methodArn("GET", "/me"),
-      }),
-    },
-  });
-  lines = (stdout + "\n" + stderr).split("\n").filter((l) => l.startsWith("{"));
   filters = patterns();
 });
 
@@ -85,29 +69,53 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-it("the entry point wrote its cold-start line, its ready line and one decision line", () => {
-  // Protects: the lines below are the real ones (a run that wrote nothing would prove nothing).
-  const messages = lines.map((l) => (JSON.parse(l) as { message: string }).message).sort();
-  expect(messages).toEqual(["JWKS not available at cold start", "authorizer decision", "authorizer ready"]);
-});
+describe.each(EACH_NODE_RUNTIME)("on %s", (_name, runtime) => {
+  let lines: string[];
 
-it("JwksUnavailable counts the failed cold start and the failed request, and nothing else", () => {
-  // Protects: the JWKS alarm fires on a cold start that cannot fetch the keys, in the entry point's
-  // own words, even before (or without) a request.
-  const jwks = filters.get(METRIC_NAMES.jwksUnavailable) as (message: string) => boolean;
-  const counted = lines.filter((l) => jwks(l)).map((l) => (JSON.parse(l) as { message: string }).message);
-  expect(counted.sort()).toEqual(["JWKS not available at cold start", "authorizer decision"]);
-});
+  beforeAll(async () => {
+    const token = signToken(generateTestKey(), accessClaims());
+    const { stdout, stderr } = await run(runtime.execPath, [runner], {
+      env: {
+        PATH: process.env.PATH ?? "",
+        USER_POOL_ID: TEST_USER_POOL_ID,
+        CLIENT_ID: TEST_CLIENT_ID,
+        // Nothing listens on the discard port: the cold-start fetch and the request's fetch both fail.
+        JWKS_URI: "http://127.0.0.1:9/jwks.json",
+        ROUTE_RULES: "*",
+        TEST_EVENT: JSON.stringify({
+          type: "TOKEN",
+          authorizationToken: `Bearer ${token}`,
+          methodArn: methodArn("GET", "/me"),
+        }),
+      },
+    });
+    lines = (stdout + "\n" + stderr).split("\n").filter((l) => l.startsWith("{"));
+  });
 
-it("Refusals counts the decision line only, not the cold-start or ready line", () => {
-  // Protects: a cold start is not a refusal; the request it failed is, once.
-  const refusals = filters.get(METRIC_NAMES.refusals) as (message: string) => boolean;
-  const counted = lines.filter((l) => refusals(l)).map((l) => JSON.parse(l) as Record<string, unknown>);
-  expect(counted).toEqual([
-    expect.objectContaining({
-      message: "authorizer decision",
-      outcome: "unauthorized",
-      reason: "jwks_unavailable",
-    }),
-  ]);
+  it("the entry point wrote its cold-start line, its ready line and one decision line", () => {
+    // Protects: the lines below are the real ones (a run that wrote nothing would prove nothing).
+    const messages = lines.map((l) => (JSON.parse(l) as { message: string }).message).sort();
+    expect(messages).toEqual(["JWKS not available at cold start", "authorizer decision", "authorizer ready"]);
+  });
+
+  it("JwksUnavailable counts the failed cold start and the failed request, and nothing else", () => {
+    // Protects: the JWKS alarm fires on a cold start that cannot fetch the keys, in the entry point's
+    // own words, even before (or without) a request.
+    const jwks = filters.get(METRIC_NAMES.jwksUnavailable) as (message: string) => boolean;
+    const counted = lines.filter((l) => jwks(l)).map((l) => (JSON.parse(l) as { message: string }).message);
+    expect(counted.sort()).toEqual(["JWKS not available at cold start", "authorizer decision"]);
+  });
+
+  it("Refusals counts the decision line only, not the cold-start or ready line", () => {
+    // Protects: a cold start is not a refusal; the request it failed is, once.
+    const refusals = filters.get(METRIC_NAMES.refusals) as (message: string) => boolean;
+    const counted = lines.filter((l) => refusals(l)).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(counted).toEqual([
+      expect.objectContaining({
+        message: "authorizer decision",
+        outcome: "unauthorized",
+        reason: "jwks_unavailable",
+      }),
+    ]);
+  });
 });

@@ -1,7 +1,8 @@
 // One real `cdk synth`, the way `npm run synth` runs it: cdk.json's app command, esbuild bundling
 // on this machine (no Docker), offline. Then the authorizer bundle is loaded by Node in a child
-// process, with its JWKS served from loopback, and asked for real decisions: what `cdk deploy`
-// would upload is a module that starts and decides.
+// process (this machine's Node, and Node 22: Lambda's nodejs22.x), with its JWKS served from
+// loopback, and asked for real decisions: what `cdk deploy` would upload is a module that starts
+// and decides on the runtime that runs it.
 
 import { execFile } from "node:child_process";
 import { createSign, generateKeyPairSync, type KeyObject } from "node:crypto";
@@ -14,6 +15,7 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { SAMPLE_STACK_ID } from "../../infra/sample-stack";
 import { HANDLER_DIST } from "../../tools/build-handler";
+import { EACH_NODE_RUNTIME, type NodeRuntime } from "../helpers/node-runtimes";
 import { realSynth } from "../helpers/real-synth";
 
 jest.setTimeout(240_000);
@@ -153,8 +155,9 @@ describe("the bundled authorizer, loaded by Node with a loopback JWKS", () => {
 
   /** Import the bundle in a fresh Node process with the deployed environment, and run `cases`. */
   async function runBundle(
+    runtime: NodeRuntime,
     cases: { token: string; methodArn: string }[],
-  ): Promise<{ handler: string; results: Outcome[] }> {
+  ): Promise<{ node: string; handler: string; results: Outcome[] }> {
     const { dir, resource } = assetOf(isAuthorizer);
     const script = `
       const mod = await import(${JSON.stringify(pathToFileURL(join(dir, "index.mjs")).href)});
@@ -166,10 +169,10 @@ describe("the bundled authorizer, loaded by Node with a loopback JWKS", () => {
           results.push({ error: err.message });
         }
       }
-      process.stdout.write(JSON.stringify({ handler: typeof mod.handler, results }));
+      process.stdout.write(JSON.stringify({ node: process.version, handler: typeof mod.handler, results }));
     `;
     const deployed = resource.Properties.Environment?.Variables ?? {};
-    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
+    const { stdout } = await promisify(execFile)(runtime.execPath, ["--input-type=module", "-e", script], {
       timeout: 30_000,
       env: {
         PATH: process.env.PATH,
@@ -187,57 +190,61 @@ describe("the bundled authorizer, loaded by Node with a loopback JWKS", () => {
     return JSON.parse(stdout);
   }
 
-  test("imports, exports handler, hydrates from loopback, and decides with the synthesized rules", async () => {
-    // Protects: the bundle starts under ESM with top-level await (the JWKS fetched from JWKS_URI,
-    // nothing leaving the machine) and enforces the deployed route rules, read from its own package.
-    const reader = accessToken(["readers"]);
-    const out = await runBundle([
-      { token: `Bearer ${reader}`, methodArn: `${METHOD_ARN_PREFIX}/GET/me` },
-      { token: `Bearer ${reader}`, methodArn: `${METHOD_ARN_PREFIX}/DELETE/items/1` },
-      { token: "Bearer not.a.jwt", methodArn: `${METHOD_ARN_PREFIX}/GET/me` },
-    ]);
-    expect(out.handler).toBe("function");
-    expect(jwksRequests).toBeGreaterThanOrEqual(1);
+  describe.each(EACH_NODE_RUNTIME)("on %s", (_name, runtime) => {
+    test("imports, exports handler, hydrates from loopback, and decides with the synthesized rules", async () => {
+      // Protects: the bundle starts under ESM with top-level await (the JWKS fetched from JWKS_URI,
+      // nothing leaving the machine) and enforces the deployed route rules, read from its own package.
+      const reader = accessToken(["readers"]);
+      const out = await runBundle(runtime, [
+        { token: `Bearer ${reader}`, methodArn: `${METHOD_ARN_PREFIX}/GET/me` },
+        { token: `Bearer ${reader}`, methodArn: `${METHOD_ARN_PREFIX}/DELETE/items/1` },
+        { token: "Bearer not.a.jwt", methodArn: `${METHOD_ARN_PREFIX}/GET/me` },
+      ]);
+      expect(out.node).toBe(runtime.version);
+      expect(out.handler).toBe("function");
+      expect(jwksRequests).toBeGreaterThanOrEqual(1);
 
-    const [me, deleteItem, junk] = out.results;
-    const allowedResources = (outcome: Outcome | undefined): string[] =>
-      (outcome?.result?.policyDocument.Statement ?? [])
-        .filter((s) => s.Effect === "Allow")
-        .flatMap((s) => s.Resource);
-    expect(me?.result?.principalId).toBe("11111111-2222-3333-4444-555555555555");
-    expect(allowedResources(me)).toContain(`${METHOD_ARN_PREFIX}/GET/me`);
-    // A reader may not delete (rule: admins): a policy, but no Allow that covers any DELETE.
-    expect(deleteItem?.result?.principalId).toBe("11111111-2222-3333-4444-555555555555");
-    expect(allowedResources(deleteItem).filter((r) => r.includes("/DELETE/"))).toEqual([]);
-    expect(junk).toEqual({ error: "Unauthorized" });
-  });
-
-  test("every backend bundle imports and the public health check answers", async () => {
-    // Protects: the sample backends are runnable ES modules too.
-    const backends = Object.values(template.Resources).filter(
-      (r) => r.Type === "AWS::Lambda::Function" && !isAuthorizer(r),
-    );
-    expect(backends).toHaveLength(4);
-    const bundleOf = (r: FunctionResource | undefined): string =>
-      join(outdir, r?.Metadata["aws:asset:path"] ?? "missing", "index.mjs");
-    const dirs = backends.map(bundleOf);
-    const healthBundle = bundleOf(
-      backends.find((r) => r.Metadata["aws:cdk:path"].includes("/Backend-health/")),
-    );
-    const script = `
-      const results = [];
-      for (const file of ${JSON.stringify(dirs.map((d) => pathToFileURL(d).href))}) {
-        const mod = await import(file);
-        results.push(typeof mod.handler);
-      }
-      const health = await import(${JSON.stringify(pathToFileURL(healthBundle).href)});
-      process.stdout.write(JSON.stringify({ results, health: await health.handler({}) }));
-    `;
-    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
-      timeout: 30_000,
+      const [me, deleteItem, junk] = out.results;
+      const allowedResources = (outcome: Outcome | undefined): string[] =>
+        (outcome?.result?.policyDocument.Statement ?? [])
+          .filter((s) => s.Effect === "Allow")
+          .flatMap((s) => s.Resource);
+      expect(me?.result?.principalId).toBe("11111111-2222-3333-4444-555555555555");
+      expect(allowedResources(me)).toContain(`${METHOD_ARN_PREFIX}/GET/me`);
+      // A reader may not delete (rule: admins): a policy, but no Allow that covers any DELETE.
+      expect(deleteItem?.result?.principalId).toBe("11111111-2222-3333-4444-555555555555");
+      expect(allowedResources(deleteItem).filter((r) => r.includes("/DELETE/"))).toEqual([]);
+      expect(junk).toEqual({ error: "Unauthorized" });
     });
-    const out = JSON.parse(stdout);
-    expect(out.results).toEqual(["function", "function", "function", "function"]);
-    expect(out.health).toMatchObject({ statusCode: 200, body: '{"status":"ok"}' });
+
+    test("every backend bundle imports and the public health check answers", async () => {
+      // Protects: the sample backends are runnable ES modules too.
+      const backends = Object.values(template.Resources).filter(
+        (r) => r.Type === "AWS::Lambda::Function" && !isAuthorizer(r),
+      );
+      expect(backends).toHaveLength(4);
+      const bundleOf = (r: FunctionResource | undefined): string =>
+        join(outdir, r?.Metadata["aws:asset:path"] ?? "missing", "index.mjs");
+      const dirs = backends.map(bundleOf);
+      const healthBundle = bundleOf(
+        backends.find((r) => r.Metadata["aws:cdk:path"].includes("/Backend-health/")),
+      );
+      const script = `
+        const results = [];
+        for (const file of ${JSON.stringify(dirs.map((d) => pathToFileURL(d).href))}) {
+          const mod = await import(file);
+          results.push(typeof mod.handler);
+        }
+        const health = await import(${JSON.stringify(pathToFileURL(healthBundle).href)});
+        process.stdout.write(JSON.stringify({ node: process.version, results, health: await health.handler({}) }));
+      `;
+      const { stdout } = await promisify(execFile)(runtime.execPath, ["--input-type=module", "-e", script], {
+        timeout: 30_000,
+      });
+      const out = JSON.parse(stdout);
+      expect(out.node).toBe(runtime.version);
+      expect(out.results).toEqual(["function", "function", "function", "function"]);
+      expect(out.health).toMatchObject({ statusCode: 200, body: '{"status":"ok"}' });
+    });
   });
 });

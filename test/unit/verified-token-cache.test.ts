@@ -25,6 +25,23 @@ describe("VerifiedTokenCache", () => {
     expect(cache.get("abc ", 1000)).toBeUndefined();
   });
 
+  it("hits only on the whole token, even for tokens that end alike", () => {
+    // Protects: a tampered header or payload in front of a signature already seen (same last
+    // characters, the slot's key) is never answered from the cache; it takes the slot only if it is
+    // verified itself, and then the first token simply misses.
+    const cache = new VerifiedTokenCache<{ exp: number; sub: string }>(10, 300);
+    const signature = "s".repeat(342);
+    const original = `header.payload.${signature}`;
+    const tampered = `header.payloaX.${signature}`;
+    cache.set(original, { exp: 2000, sub: "original" }, 1000);
+    expect(cache.get(tampered, 1000)).toBeUndefined();
+    expect(cache.get(original, 1000)?.sub).toBe("original");
+    cache.set(tampered, { exp: 2000, sub: "other" }, 1000);
+    expect(cache.get(original, 1000)).toBeUndefined();
+    expect(cache.get(tampered, 1000)?.sub).toBe("other");
+    expect(cache.size).toBe(1);
+  });
+
   it("evicts the least recently used entry beyond maxEntries", () => {
     const cache = new VerifiedTokenCache<{ exp: number }>(2, 300);
     cache.set("a", { exp: 2000 }, 1000);
