@@ -13,6 +13,7 @@ export {
   type ProtectedRoute,
   type RouteMethod,
   type RouteRequirement,
+  type RouteRule,
 } from "./infra/constructs/cognito-jwt-authorizer";
 export { AuthorizerLogLevel, AuthorizerTokenUse } from "./infra/constructs/authorizer-options";
 export {

@@ -236,13 +236,13 @@ export class AuthorizerMonitoring extends Construct {
   readonly period: Duration;
   /** Every alarm created, for adding actions or composing them. */
   readonly alarms: readonly Alarm[];
-  readonly jwksUnavailableAlarm: Alarm | undefined;
-  readonly internalErrorAlarm: Alarm | undefined;
-  readonly functionErrorsAlarm: Alarm | undefined;
-  readonly throttlesAlarm: Alarm | undefined;
-  readonly durationAlarm: Alarm | undefined;
+  readonly jwksUnavailableAlarm?: Alarm;
+  readonly internalErrorAlarm?: Alarm;
+  readonly functionErrorsAlarm?: Alarm;
+  readonly throttlesAlarm?: Alarm;
+  readonly durationAlarm?: Alarm;
   /** The dashboard, unless `dashboard: false`. */
-  readonly dashboard: Dashboard | undefined;
+  readonly dashboard?: Dashboard;
 
   private readonly fn: IFunction;
 

@@ -4,10 +4,21 @@
 // so they cannot drift apart; a synth-time check also refuses methods that use the authorizer
 // without a rule, and rules for methods that do not use it.
 
-import { Aspects, Duration, type IAspect, Lazy, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
+import {
+  Annotations,
+  Aspects,
+  Duration,
+  type IAspect,
+  Lazy,
+  RemovalPolicy,
+  Stack,
+  Validations,
+} from "aws-cdk-lib";
 import {
   AuthorizationType,
-  type CfnMethod,
+  CfnMethod,
+  CfnRestApi,
+  Deployment,
   type IAuthorizer,
   IdentitySource,
   type Integration,
@@ -70,7 +81,7 @@ export const BEARER_VALIDATION_REGEX = BEARER_VALIDATION_EXPRESSION;
 export const AUTHORIZATION_HEADER = IdentitySource.header("Authorization");
 
 /** Methods a route may name: API Gateway's methods plus `ANY` (the authorizer's own route grammar). */
-export type { RouteMethod, RouteRequirement };
+export type { RouteMethod, RouteRequirement, RouteRule };
 
 /** The Lambda event the authorizer receives. */
 export enum AuthorizerEventType {
@@ -170,6 +181,16 @@ export interface CognitoJwtAuthorizerProps {
   readonly logLevel?: AuthorizerLogLevel;
 
   /**
+   * Declare to the function that its route rules list every method that uses this authorizer
+   * (ROUTE_RULES_COMPLETE), which lets each caller's policy be the smaller of "Allow the permitted
+   * routes" and "Allow everything but the forbidden ones". The synth-time check proves it for the
+   * methods this app defines; it cannot see methods another app or tool adds to an imported API.
+   * @default - true when `api` is a RestApi or SpecRestApi defined in this app; false for an
+   * imported API (set it to true only if every method using this authorizer is defined here)
+   */
+  readonly routeRulesComplete?: boolean;
+
+  /**
    * Metrics, alarms and a dashboard (README, "Operate it"): metric filters on the decision log line,
    * so nothing is added to the request path.
    * @default true
@@ -196,17 +217,24 @@ export class CognitoJwtAuthorizer extends Construct {
   readonly function: IFunction;
   /** The function's log group (its decision lines). */
   readonly logGroup: ILogGroup;
+  /** TOKEN or REQUEST. */
   readonly eventType: AuthorizerEventType;
+  /** Whether the function is told its rules are complete (ROUTE_RULES_COMPLETE). */
+  readonly routeRulesComplete: boolean;
   /** Metrics, alarms and dashboard; `undefined` with `monitoring: false`. Route alarms with `addAlarmAction`. */
   readonly monitoring?: AuthorizerMonitoring;
 
   private readonly api: IRestApi;
   private readonly routes = new Map<string, ProtectedRoute>();
+  /** The rules file's content as staged at synth; set once, by ShipRouteRules. */
+  private stagedRules: string | undefined;
 
   constructor(scope: Construct, id: string, props: CognitoJwtAuthorizerProps) {
     super(scope, id);
     this.api = props.api;
     this.eventType = props.eventType ?? AuthorizerEventType.TOKEN;
+    // An API defined in this app has its CfnRestApi here: every method of it is visible at synth.
+    this.routeRulesComplete = props.routeRulesComplete ?? props.api.node.defaultChild instanceof CfnRestApi;
     const resultsCacheTtl = validCacheTtl(props.resultsCacheTtl ?? Duration.minutes(5));
     const memorySize = props.memorySize ?? DEFAULT_AUTHORIZER_MEMORY_MB;
     if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10240) {
@@ -254,9 +282,9 @@ export class CognitoJwtAuthorizer extends Construct {
         }),
         [ENV.tokenUse]: tokenUse,
         [ENV.routeRulesFile]: ROUTE_RULES_FILE_NAME,
-        // True by construction: validateRoutes proves at synth that the rules list every method that
-        // uses this authorizer and only those, so policies may be "Allow everything but ...".
-        [ENV.routeRulesComplete]: "true",
+        // validateRoutes proves at synth that the rules list every method of this app that uses this
+        // authorizer and only those; true unless the API is imported (see routeRulesComplete).
+        [ENV.routeRulesComplete]: String(this.routeRulesComplete),
         POWERTOOLS_SERVICE_NAME: "cognito-jwt-authorizer",
         POWERTOOLS_LOG_LEVEL: logLevel,
         // The event carries the bearer token: it must never reach the log.
@@ -335,7 +363,9 @@ export class CognitoJwtAuthorizer extends Construct {
       });
     }
     // Bound to the API now rather than by the first method that names it, so methods created
-    // elsewhere (protectMethod) can use it too. Binding the same API again is a no-op.
+    // elsewhere (protectMethod) can use it too. Binding the same API again is a no-op. (The method is
+    // marked internal in aws-cdk-lib but declared in its typings; the package test synthesizes
+    // through it, so a release that changes it fails CI rather than a user's synth.)
     authorizer._attachToApi(props.api);
     this.authorizer = authorizer;
 
@@ -385,20 +415,30 @@ export class CognitoJwtAuthorizer extends Construct {
       // API Gateway serves a method's settings from a deployment; the deployment's logical id is a
       // hash of what it deploys, so a changed authorizer must be part of it or the stage keeps the
       // old, unguarded method. https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-deploy-api.html
-      method.api.latestDeployment?.addToLogicalId({
+      const change = {
         protectedBy: {
           method: method.httpMethod,
           path: method.resource.path,
           authorizer: this.authorizer.authorizerId,
         },
-      });
+      };
+      const deployments = deploymentsOf(this, method.api);
+      for (const deployment of deployments) deployment.addToLogicalId(change);
+      if (deployments.length === 0) {
+        Annotations.of(method).addWarningV2(
+          "cognito-jwt-authorizer:protect-method-no-deployment",
+          `Method "${method.httpMethod} ${method.resource.path}" is switched to the authorizer, but this app ` +
+            "defines no Deployment of its API: the stage keeps serving the unguarded method until the API " +
+            "is deployed again (https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-deploy-api.html).",
+        );
+      }
     }
     this.recordRoute({ method: method.httpMethod as RouteMethod, path: method.resource.path, rule });
     acknowledgeCognitoFinding(method);
   }
 
   /** The route rules the function ships with: one entry per guarded route, in the order added. */
-  get routeRules(): RouteRule[] {
+  get routeRules(): readonly RouteRule[] {
     return [...this.routes].map(([route, { rule }]) => ({
       route,
       // Passed through as given: an empty list is refused at synth rather than silently widened.
@@ -409,6 +449,12 @@ export class CognitoJwtAuthorizer extends Construct {
 
   private recordRoute(route: ProtectedRoute): string {
     const key = routeKey(route);
+    if (this.stagedRules !== undefined) {
+      throw new Error(
+        `Route "${key}" is added after the route rules were staged into the function's package ` +
+          "(during synthesis, by an aspect or a second synth): add every route before the app synthesizes.",
+      );
+    }
     if (this.routes.has(key)) {
       throw new Error(`Route "${key}" is declared twice; give each method and path one rule.`);
     }
@@ -418,9 +464,23 @@ export class CognitoJwtAuthorizer extends Construct {
     return key;
   }
 
+  /**
+   * Called once by ShipRouteRules at synth: the rules file's content, fixed from then on.
+   * @internal
+   */
+  _stageRules(): string {
+    this.stagedRules = `${JSON.stringify(this.routeRules)}\n`;
+    return this.stagedRules;
+  }
+
   /** Synth-time check: rules and methods match one to one. */
   private validateRoutes(): string[] {
     const errors: string[] = [];
+    if (this.stagedRules !== undefined && this.stagedRules !== `${JSON.stringify(this.routeRules)}\n`) {
+      errors.push(
+        "The route rules changed after they were staged into the function's package: add every route before the app synthesizes.",
+      );
+    }
     const stack = Stack.of(this);
     const ourId = this.authorizer.authorizerId;
     const ourResolvedId = JSON.stringify(stack.resolve(ourId));
@@ -429,6 +489,20 @@ export class CognitoJwtAuthorizer extends Construct {
     // Every method of the API created through CDK, in any stack of the app (an imported API's
     // methods may live in another stack than the authorizer).
     for (const node of this.node.root.node.findAll()) {
+      // A raw CfnMethod (not the resource of a Method) that names this authorizer: its path is not
+      // known here, so its rule cannot be checked. Refused: it would be guarded by rules that do not list it.
+      if (node instanceof CfnMethod && !(node.node.scope instanceof Method)) {
+        const raw =
+          node.authorizerId === ourId ||
+          (Stack.of(node) === stack && JSON.stringify(stack.resolve(node.authorizerId)) === ourResolvedId);
+        if (raw) {
+          errors.push(
+            `${node.node.path} is a CfnMethod that uses this authorizer: create the method with ` +
+              "Resource.addMethod (or `new Method`) so its route is known, and give it a rule.",
+          );
+        }
+        continue;
+      }
       if (!(node instanceof Method) || node.api.restApiId !== this.api.restApiId) continue;
       const key = `${node.httpMethod} ${node.resource.path}`;
       existing.add(key);
@@ -462,7 +536,7 @@ export class CognitoJwtAuthorizer extends Construct {
     // The authorizer's own compiler, run at synth: whatever it would refuse at cold start (malformed
     // rules, or rules whose IAM policies cannot be exact under the authorizer cache) fails here.
     try {
-      compileRouteRules(this.routeRules, { complete: true });
+      compileRouteRules(this.routeRules, { complete: this.routeRulesComplete });
     } catch (err) {
       if (!(err instanceof RouteRulesError)) throw err;
       errors.push(`The route rules would be refused by the authorizer: ${err.message}`);
@@ -485,14 +559,21 @@ class ShipRouteRules implements IAspect {
 
   visit(node: IConstruct): void {
     if (node !== this.cfnFunction || this.owner.node.tryFindChild("Code") !== undefined) return;
-    const asset = new Asset(this.owner, "Code", {
-      path: stageHandlerWithRules(this.owner.routeRules, this.handlerFiles),
-      deployTime: true,
-    });
+    const rules = this.owner._stageRules();
+    const staging = stageHandlerWithRules(this.owner, rules, this.handlerFiles);
+    const asset = new Asset(this.owner, "Code", { path: staging.dir, deployTime: true });
+    staging.done();
     this.cfnFunction.code = { s3Bucket: asset.s3BucketName, s3Key: asset.s3ObjectKey };
     // aws:asset:path, as Code.fromAsset records it: SAM and the local stack find the folder by it.
     asset.addResourceMetadata(this.cfnFunction, "Code");
   }
+}
+
+/** Every Deployment in the app of `api`: each must redeploy when one of its methods changes. */
+function deploymentsOf(scope: Construct, api: IRestApi): Deployment[] {
+  return scope.node.root.node
+    .findAll()
+    .filter((n): n is Deployment => n instanceof Deployment && n.api.restApiId === api.restApiId);
 }
 
 function acknowledgeCognitoFinding(method: Method): void {

@@ -9,20 +9,20 @@
 // caps all environment variables of a function at 4 KB together.
 // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
 
-import { createHash } from "node:crypto";
 import {
   existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
-  renameSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { ROUTE_RULES_FILE_NAME, type RouteRule } from "../../lambda/authorizer/contract";
+import { Stage } from "aws-cdk-lib";
+import { DISABLE_ASSET_STAGING_CONTEXT } from "aws-cdk-lib/cx-api";
+import type { IConstruct } from "constructs";
+import { ROUTE_RULES_FILE_NAME } from "../../lambda/authorizer/contract";
 
 /** The package whose `dist/handler` holds the prebuilt handler. */
 export const PACKAGE_NAME = "cognito-jwt-authorizer";
@@ -31,8 +31,17 @@ export const PACKAGE_NAME = "cognito-jwt-authorizer";
 export const HANDLER_FILE = "index.mjs";
 export const HANDLER = "index.handler";
 
-/** `<package root>/dist/handler`: found from this file, in the sources and in the compiled package alike. */
+/**
+ * `<package root>/dist/handler`: the installed package's own (resolved through its `exports`), else
+ * found by walking up from this file (the repository's sources).
+ */
 export function prebuiltHandlerDir(): string {
+  try {
+    const manifest = require.resolve(`${PACKAGE_NAME}/package.json`, { paths: [__dirname] });
+    return path.join(path.dirname(manifest), "dist", "handler");
+  } catch {
+    // Not resolvable by name (the repository before `npm ci` linked it, or a renamed copy): walk up.
+  }
   let dir = __dirname;
   for (;;) {
     const manifest = path.join(dir, "package.json");
@@ -62,31 +71,30 @@ export function readPrebuiltHandler(dir: string = prebuiltHandlerDir()): Map<str
   return files;
 }
 
+/** A staging folder and what to do once CDK has copied it into the cloud assembly. */
+export interface Staging {
+  readonly dir: string;
+  /** Removes the folder, unless asset staging is off (SAM), where the assembly points at it. */
+  readonly done: () => void;
+}
+
 /**
- * A folder holding the prebuilt handler and `route-rules.json`: the function's deployment package.
- * Named after its content, so synthesizing the same app twice reuses it (and the asset hash, which
- * CDK computes from the files, is the same).
+ * A fresh folder holding the prebuilt handler and `route-rules.json` (`rulesText`): the function's
+ * deployment package. Created for this synth only, inside the app's output folder, readable by its
+ * owner only (mkdtemp), and never reused: nothing another process wrote can reach the package. CDK
+ * names the asset after the files' hash, so the same app gives the same asset every time.
  */
 export function stageHandlerWithRules(
-  rules: readonly RouteRule[],
+  scope: IConstruct,
+  rulesText: string,
   handler: Map<string, Buffer> = readPrebuiltHandler(),
-): string {
-  const files = new Map(handler);
-  files.set(ROUTE_RULES_FILE_NAME, Buffer.from(`${JSON.stringify(rules)}\n`));
-  const hash = createHash("sha256");
-  for (const [name, bytes] of files) hash.update(`${name}\0${bytes.length}\0`).update(bytes);
-  const root = path.join(tmpdir(), `${PACKAGE_NAME}-assets`);
-  const target = path.join(root, hash.digest("hex").slice(0, 32));
-  if (existsSync(target)) return target;
-  mkdirSync(root, { recursive: true });
-  // Written next to its final name, then renamed: a concurrent synth never sees half a folder.
-  const partial = mkdtempSync(path.join(root, "partial-"));
-  for (const [name, bytes] of files) writeFileSync(path.join(partial, name), bytes);
-  try {
-    renameSync(partial, target);
-  } catch (err) {
-    rmSync(partial, { recursive: true, force: true });
-    if (!existsSync(target)) throw err;
-  }
-  return target;
+): Staging {
+  const outdir = Stage.of(scope)?.outdir;
+  if (outdir === undefined) throw new Error(`${PACKAGE_NAME}: the authorizer must be inside a CDK App.`);
+  mkdirSync(outdir, { recursive: true });
+  const dir = mkdtempSync(path.join(outdir, `.${PACKAGE_NAME}-staging-`));
+  for (const [name, bytes] of handler) writeFileSync(path.join(dir, name), bytes);
+  writeFileSync(path.join(dir, ROUTE_RULES_FILE_NAME), rulesText);
+  const stagingDisabled = scope.node.tryGetContext(DISABLE_ASSET_STAGING_CONTEXT) === true;
+  return { dir, done: () => (stagingDisabled ? undefined : rmSync(dir, { recursive: true, force: true })) };
 }

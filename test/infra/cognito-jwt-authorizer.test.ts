@@ -5,6 +5,9 @@ import { Duration, Stack } from "aws-cdk-lib";
 import {
   ApiDefinition,
   AuthorizationType,
+  CfnMethod,
+  Deployment,
+  Stage as ApiStage,
   type IAuthorizer,
   IdentitySource,
   type IRestApi,
@@ -12,7 +15,9 @@ import {
   RestApi,
   SpecRestApi,
 } from "aws-cdk-lib/aws-apigateway";
-import { Match, Template } from "aws-cdk-lib/assertions";
+import { readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { Annotations, Match, Template } from "aws-cdk-lib/assertions";
 import { UserPool, UserPoolClient } from "aws-cdk-lib/aws-cognito";
 import {
   AuthorizerEventType,
@@ -22,6 +27,7 @@ import {
   DEFAULT_AUTHORIZER_MEMORY_MB,
 } from "../../index";
 import { compileRouteRules } from "../../lambda/authorizer/route-rules";
+import { HANDLER_DIST } from "../../tools/build-handler";
 import { testApp } from "../helpers/cdk-app";
 import { shippedAuthorizer } from "../helpers/shipped-rules";
 
@@ -392,3 +398,124 @@ describe("attaching to the API a team already has", () => {
     expect(Object.values(methodAuth(stack))).toEqual([["CUSTOM", expect.anything()]]);
   });
 });
+
+describe("what the synth-time check cannot be fooled by", () => {
+  function base(api?: (stack: Stack) => IRestApi, props: Partial<CognitoJwtAuthorizerProps> = {}) {
+    const app = testApp();
+    const stack = new Stack(app, "Test");
+    const restApi = api?.(stack) ?? new RestApi(stack, "Api");
+    const authorizer = new CognitoJwtAuthorizer(stack, "Authorizer", {
+      api: restApi,
+      userPool: UserPool.fromUserPoolId(stack, "Pool", "us-east-1_AbC123"),
+      userPoolClients: [UserPoolClient.fromUserPoolClientId(stack, "Web", "webclient1")],
+      ...props,
+    });
+    return { app, stack, api: restApi, authorizer };
+  }
+
+  test("a route added once the rules are staged (an aspect, a second synth) is refused, never shipped without its rule", () => {
+    // Protects: the rules file the function deploys with is the rule list the check validated.
+    const { stack, api, authorizer } = base();
+    authorizer.addRoute({ method: "GET", path: "/me", integration, rule: {} });
+    Template.fromStack(stack);
+    expect(() => authorizer.addRoute({ method: "GET", path: "/late", integration, rule: {} })).toThrow(
+      'Route "GET /late" is added after the route rules were staged',
+    );
+    const late = api.root.addResource("later").addMethod("GET", integration);
+    expect(() => authorizer.protectMethod(late, {})).toThrow(/added after the route rules were staged/);
+  });
+
+  test("a raw CfnMethod that uses the authorizer fails the synth: its route cannot be checked", () => {
+    // Protects: an escape-hatch method is not silently served by rules that do not list it.
+    const { stack, api, authorizer } = base();
+    authorizer.addRoute({ method: "GET", path: "/me", integration, rule: {} });
+    new CfnMethod(stack, "Raw", {
+      restApiId: api.restApiId,
+      resourceId: api.root.resourceId,
+      httpMethod: "POST",
+      authorizationType: "CUSTOM",
+      authorizerId: authorizer.authorizer.authorizerId,
+    });
+    expect(() => Template.fromStack(stack)).toThrow(
+      /Test\/Raw is a CfnMethod that uses this authorizer: create the method with Resource.addMethod/,
+    );
+  });
+
+  test("rules are declared complete for an API defined in the app, not for an imported one unless asked", () => {
+    // Protects: "Allow everything but" policies only where the check saw every method.
+    const own = base();
+    own.authorizer.addRoute({ method: "GET", path: "/me", integration, rule: {} });
+    expect(shippedAuthorizer(own.stack).props.Environment.Variables.ROUTE_RULES_COMPLETE).toBe("true");
+    const imported = (stack: Stack) =>
+      RestApi.fromRestApiAttributes(stack, "Api", { restApiId: "abc123", rootResourceId: "root1" });
+    const other = base(imported);
+    other.authorizer.addRoute({ method: "GET", path: "/me", integration, rule: {} });
+    expect(other.authorizer.routeRulesComplete).toBe(false);
+    expect(shippedAuthorizer(other.stack).props.Environment.Variables.ROUTE_RULES_COMPLETE).toBe("false");
+    const declared = base(imported, { routeRulesComplete: true });
+    declared.authorizer.addRoute({ method: "GET", path: "/me", integration, rule: {} });
+    expect(shippedAuthorizer(declared.stack).props.Environment.Variables.ROUTE_RULES_COMPLETE).toBe("true");
+  });
+
+  test("protectMethod redeploys the team's own Deployment too, and warns when the app deploys nothing", () => {
+    // Protects: with `deploy: false` and a Deployment of the team's own, the stage still serves the
+    // guarded method after `cdk deploy`.
+    const deploymentId = (guard: boolean): string => {
+      const { stack, api, authorizer } = base((s) => new RestApi(s, "Api", { deploy: false }));
+      const reports = api.root.addResource("reports").addMethod("GET", integration);
+      const deployment = new Deployment(stack, "Deployment", { api });
+      new ApiStage(stack, "Stage", { deployment });
+      authorizer.addRoute({ method: "GET", path: "/", integration, rule: {} });
+      if (guard) authorizer.protectMethod(reports, {});
+      return Object.keys(Template.fromStack(stack).findResources("AWS::ApiGateway::Deployment"))[0]!;
+    };
+    expect(deploymentId(true)).not.toBe(deploymentId(false));
+
+    const { stack, api, authorizer } = base((s) =>
+      RestApi.fromRestApiAttributes(s, "Api", { restApiId: "abc123", rootResourceId: "root1" }),
+    );
+    const method = api.root.addResource("reports").addMethod("GET", integration);
+    authorizer.protectMethod(method, {});
+    Annotations.fromStack(stack).hasWarning(
+      "/Test/Api/Default/reports/GET",
+      Match.stringLikeRegexp("this app defines no Deployment of its API"),
+    );
+  });
+
+  test("the deployment package is staged for this synth only and leaves nothing behind in the assembly", () => {
+    // Protects: no shared or reused folder can put other files into the function's package.
+    const { app, stack, authorizer } = base();
+    authorizer.addRoute({ method: "GET", path: "/me", integration, rule: { groups: ["a"] } });
+    const shipped = shippedAuthorizer(stack);
+    expect(readdirSync(shipped.assetDir).sort()).toEqual(["index.mjs", "index.mjs.map", "route-rules.json"]);
+    expect(
+      readFileSync(path.join(shipped.assetDir, "index.mjs")).equals(
+        readFileSync(path.join(HANDLER_DIST, "index.mjs")),
+      ),
+    ).toBe(true);
+    expect(readdirSync(app.outdir).filter((f) => f.includes("staging"))).toEqual([]);
+  });
+
+  test("a SpecRestApi's method added with CDK is guarded and its rule shipped", () => {
+    // Protects: the positive case for OpenAPI-defined APIs.
+    const { stack, authorizer } = base(
+      (s) =>
+        new SpecRestApi(s, "Api", {
+          apiDefinition: ApiDefinition.fromInline({
+            openapi: "3.0.2",
+            info: { title: "spec", version: "1" },
+            paths: { "/ping": { get: { "x-amazon-apigateway-integration": { type: "mock" } } } },
+          }),
+        }),
+    );
+    authorizer.addRoute({ method: "GET", path: "/items", integration, rule: { groups: ["readers"] } });
+    expect(shippedAuthorizer(stack).rules).toEqual([{ route: "GET /items", groups: ["readers"] }]);
+    expect(methodsUsing(stack)).toEqual(["GET"]);
+  });
+});
+
+function methodsUsing(stack: Stack): string[] {
+  return Object.values(Template.fromStack(stack).findResources("AWS::ApiGateway::Method"))
+    .filter((m) => m.Properties.AuthorizationType === "CUSTOM")
+    .map((m) => m.Properties.HttpMethod as string);
+}

@@ -223,9 +223,10 @@ test("the shipped handler is the one the current sources build to", async () => 
 
 test("the consumer's synth bundled nothing: no esbuild, no Docker, the package's handler as the code", () => {
   // Protects: a team needs neither tool; the deployment package is the prebuilt file plus its rules.
+  // (aws-cdk-lib is linked from this repository, so code inside it could still find the repository's
+  // esbuild by require: the byte-for-byte asset check below is what proves nothing was bundled.)
   expect(existsSync(path.join(work, "esbuild-was-called"))).toBe(false);
   expect(existsSync(path.join(work, "docker-was-called"))).toBe(false);
-  expect(existsSync(path.join(app, "node_modules", "esbuild"))).toBe(false);
   const fns = ofType("AWS::Lambda::Function");
   expect(fns).toHaveLength(1);
   const [, fn] = fns[0]!;
