@@ -328,6 +328,14 @@ export class CognitoJwtAuthorizer extends Construct {
       // Passed through as given: an empty list is refused at synth rather than silently widened.
       ...(rule.scopes !== undefined ? { scopes: [...rule.scopes] } : {}),
       ...(rule.groups !== undefined ? { groups: [...rule.groups] } : {}),
+      ...(rule.anyOf !== undefined
+        ? {
+            anyOf: rule.anyOf.map((alt) => ({
+              ...(alt.scopes !== undefined ? { scopes: [...alt.scopes] } : {}),
+              ...(alt.groups !== undefined ? { groups: [...alt.groups] } : {}),
+            })),
+          }
+        : {}),
     }));
   }
 

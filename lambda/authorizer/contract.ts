@@ -64,10 +64,10 @@ export function isTokenUse(value: unknown): value is TokenUse {
 }
 
 /**
- * Who may call a route. `scopes`: any of them in the token's `scope` claim. `groups`: any of them
- * in `cognito:groups`. Both: both must hold. Neither: any valid token.
+ * One way to be allowed: `scopes`, any of them in the token's `scope` claim; `groups`, any of them
+ * in `cognito:groups`. Both: both must hold.
  */
-export interface RouteRequirement {
+export interface RequirementAlternative {
   /**
    * OAuth scopes, any of which grants access.
    * @default - no scope requirement
@@ -79,6 +79,25 @@ export interface RouteRequirement {
    * @default - no group requirement
    */
   readonly groups?: readonly string[];
+}
+
+/**
+ * Who may call a route. `scopes` / `groups` as in RequirementAlternative (both: both must hold), or
+ * `anyOf`: a list of alternatives, any one of which grants access (`[{scopes:["items/read"]},
+ * {groups:["readers"]}]`: the scope OR the group). `anyOf` stands alone: it is never combined with
+ * top-level `scopes` or `groups`. None of the three keys: any valid token.
+ */
+export interface RouteRequirement extends RequirementAlternative {
+  /**
+   * Alternatives, any one of which grants access; each must name scopes, groups or both.
+   * @default - the requirement is the rule's own `scopes` and `groups`
+   */
+  readonly anyOf?: readonly RequirementAlternative[];
+}
+
+/** The alternatives of a requirement: `anyOf`, or the requirement itself as the only one. */
+export function alternativesOf(requirement: RouteRequirement): readonly RequirementAlternative[] {
+  return requirement.anyOf ?? [requirement];
 }
 
 /** One element of ROUTE_RULES (a JSON array): the route, `METHOD /resource/path`, and its requirement. */

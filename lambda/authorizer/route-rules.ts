@@ -33,7 +33,7 @@
 // reaches which route's requests), overlap-refusal.ts (rule sets that cannot be exact), and here
 // compilation and the per-request decision.
 
-import type { RouteRule } from "./contract";
+import type { RequirementAlternative, RouteRule } from "./contract";
 import type { Reason } from "./errors";
 import type { MethodArn } from "./method-arn";
 import {
@@ -126,12 +126,16 @@ export function compileRouteRules(rules: unknown, options: CompileOptions = {}):
 /** Distinct (ARN prefix, caller bitmask) statement lists kept; the oldest is dropped beyond this. */
 const MEMO_LIMIT = 1024;
 
+/**
+ * Does the caller satisfy the rule's requirement? One of its alternatives (`anyOf`, or the rule's
+ * own `scopes` and `groups`) holds: any of its scopes in the token's scope claim AND any of its
+ * groups in `cognito:groups` (a missing key requires nothing). The one place this is decided.
+ */
 function allows(rule: RouteRule, caller: Caller): boolean {
-  const { scopes, groups } = rule;
-  return (
+  const holds = ({ scopes, groups }: RequirementAlternative): boolean =>
     (scopes === undefined || scopes.some((s) => caller.scopes.has(s))) &&
-    (groups === undefined || groups.some((g) => caller.groups.has(g)))
-  );
+    (groups === undefined || groups.some((g) => caller.groups.has(g)));
+  return rule.anyOf === undefined ? holds(rule) : rule.anyOf.some(holds);
 }
 
 class Compiled implements CompiledRouteRules {
