@@ -3,14 +3,20 @@
 // (b) a mutated `Bearer <token>` header is accepted exactly when an independent RFC 6750 oracle says
 //     it carries the original token;
 // (c) no event whatsoever makes the handler throw anything but Error("Unauthorized");
-// (d) for random rules with alternatives (`anyOf`) and random callers, the policy the authorizer
+// (d) for random rules with alternatives (`anyOf`) and random callers (users and machine clients), the policy the authorizer
 //     returns for any request, judged by the IAM evaluator on every route, is the rules' decision.
 
 import fc from "fast-check";
 import { MAX_AUTHORIZATION_HEADER_LENGTH } from "../../lambda/authorizer/bearer-token";
 import { API_PREFIX, Harness, methodArn, requestEvent, tokenEvent } from "../helpers/harness";
 import { evaluatePolicy } from "../helpers/iam-evaluator";
-import { accessClaims, b64url, generateTestKey, signToken } from "../../tools/issuer";
+import {
+  accessClaims,
+  b64url,
+  clientCredentialsClaims,
+  generateTestKey,
+  signToken,
+} from "../../tools/issuer";
 
 const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -401,7 +407,10 @@ describe("properties of the authorizer", () => {
         someOf([...SCOPES, "aws.cognito.signin.user.admin"]),
         someOf(GROUPS),
         fc.nat(),
-        async (requirements, scopes = [], groups = [], pick) => {
+        fc.boolean(),
+        async (requirements, scopes = [], userGroups = [], pick, asClient) => {
+          // A machine client (client_credentials token) carries scopes and never groups.
+          const groups = asClient ? [] : userGroups;
           // Arrange: the rules, and a caller's token signed with the harness's real key.
           const rules = ROUTES.map(([route], i) => ({ route, ...requirements[i] }));
           if (rules.some((r) => r.anyOf)) withAnyOf += 1;
@@ -413,7 +422,12 @@ describe("properties of the authorizer", () => {
           try {
             const token = signToken(
               h.key,
-              accessClaims({ scope: scopes.join(" "), "cognito:groups": groups.length ? groups : undefined }),
+              asClient
+                ? clientCredentialsClaims({ scope: scopes.join(" ") })
+                : accessClaims({
+                    scope: scopes.join(" "),
+                    "cognito:groups": groups.length ? groups : undefined,
+                  }),
             );
             const requests = ROUTES.flatMap(([, rs], i) => rs.map((r) => ({ request: r, rule: i })));
             const first = requests[pick % requests.length] as { request: string; rule: number };
