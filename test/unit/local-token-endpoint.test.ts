@@ -76,7 +76,7 @@ describe("local token endpoint (client_credentials)", () => {
       JWKS_URI: jwks.url,
       ROUTE_RULES: "*",
     });
-    return (await createTokenVerifier(config).verify(token));
+    return await createTokenVerifier(config).verify(token);
   }
 
   it("issues a Bearer access token with Cognito's client_credentials claims that the production verifier accepts", async () => {
@@ -197,7 +197,7 @@ describe("local token endpoint (client_credentials)", () => {
       body,
     });
     // Assert
-    expect({ status: res.status, json: (await res.json()) }).toEqual({
+    expect({ status: res.status, json: await res.json() }).toEqual({
       status: 400,
       json: { error },
     });

@@ -738,9 +738,7 @@ describe("overlapping routes", () => {
         { route: "GET /a/{p}/b", scopes: ["y"] },
         { route: "GET /a/{p}/{q}/b", scopes: ["x"] },
       ]),
-    ).toMatch(
-      /^rules\[1\] \("GET \/a\/\{p\}\/b"\) .*: a caller with none of the scopes \["y"\] is allowed/,
-    );
+    ).toMatch(/^rules\[1\] \("GET \/a\/\{p\}\/b"\) .*: a caller with none of the scopes \["y"\] is allowed/);
   });
 
   // Known limit, kept visible: refusal is decided per (allowed, denied, allowed) triple of canonical
