@@ -88,6 +88,15 @@ export interface ProtectedRoute {
   readonly rule: RouteRequirement;
 }
 
+/** Another user pool whose tokens the authorizer accepts, with its own app clients. */
+export interface ExtraUserPoolProps {
+  readonly userPool: IUserPool;
+  /** App clients of this pool whose tokens are accepted; at least one, none of another pool. */
+  readonly userPoolClients: readonly IUserPoolClient[];
+  /** @default - the authorizer's tokenUse */
+  readonly tokenUse?: TokenUse;
+}
+
 export interface CognitoJwtAuthorizerProps {
   /** The API whose methods the authorizer guards. */
   readonly api: RestApi;
@@ -104,6 +113,14 @@ export interface CognitoJwtAuthorizerProps {
    * @default "access"
    */
   readonly tokenUse?: TokenUse;
+
+  /**
+   * More user pools whose tokens are accepted (EXTRA_USER_POOLS), each with its own clients: a
+   * token is checked against the pool its `iss` names, with that pool's clients only, and the
+   * context names the pool (`userPoolId`). For multi-tenant and migration setups.
+   * @default - only `userPool`
+   */
+  readonly extraUserPools?: readonly ExtraUserPoolProps[];
 
   /**
    * The guarded routes and their rules. More can be added with `addRoute`.
@@ -199,6 +216,22 @@ export class CognitoJwtAuthorizer extends Construct {
     if (props.userPoolClients.length === 0) {
       throw new Error("userPoolClients must name at least one app client whose tokens the API accepts.");
     }
+    const extraPools = props.extraUserPools ?? [];
+    extraPools.forEach((extra, i) => {
+      if (extra.userPool === props.userPool || extraPools.indexOf(extra) !== i) {
+        throw new Error(
+          `extraUserPools[${i}] names a user pool that is already configured; list each pool once.`,
+        );
+      }
+      if (extra.userPoolClients.length === 0) {
+        throw new Error(
+          `extraUserPools[${i}] has no userPoolClients: name the app clients whose tokens the API accepts.`,
+        );
+      }
+      if (extra.tokenUse !== undefined && !isTokenUse(extra.tokenUse)) {
+        throw new Error(`extraUserPools[${i}].tokenUse must be "access" or "id".`);
+      }
+    });
 
     const handler = new EsmNodejsFunction(this, "Handler", {
       entry: props.entry ?? path.join(__dirname, "..", "..", "lambda", "authorizer", "index.ts"),
@@ -215,6 +248,15 @@ export class CognitoJwtAuthorizer extends Construct {
           produce: () => props.userPoolClients.map((c) => c.userPoolClientId).join(","),
         }),
         [ENV.tokenUse]: tokenUse,
+        ...(extraPools.length > 0 && {
+          [ENV.extraUserPools]: Stack.of(this).toJsonString(
+            extraPools.map((extra) => ({
+              userPoolId: extra.userPool.userPoolId,
+              clientIds: extra.userPoolClients.map((c) => c.userPoolClientId),
+              ...(extra.tokenUse !== undefined && { tokenUse: extra.tokenUse }),
+            })),
+          ),
+        }),
         // Produced at synth from the routes added by then: the same list that created the methods.
         [ENV.routeRules]: Lazy.string({ produce: () => JSON.stringify(this.routeRules) }),
         POWERTOOLS_SERVICE_NAME: "cognito-jwt-authorizer",

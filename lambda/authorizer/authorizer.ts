@@ -43,6 +43,8 @@ export type CallerType = "user" | "client";
 export interface CallerContext {
   readonly sub: string;
   readonly callerType: CallerType;
+  /** The pool that issued the token (the last segment of `iss`): one of USER_POOL_ID, EXTRA_USER_POOLS. */
+  readonly userPoolId: string;
   /** The user's name; "" for a client, which has none. */
   readonly username: string;
   readonly clientId: string;
@@ -130,9 +132,12 @@ function callerContext(claims: CognitoClaims): CallerContext {
   if (callerType === "user" && (typeof username !== "string" || username === "")) {
     throw new TokenRejectedError("invalid_claims", "no username, and not a client_credentials token");
   }
+  // The verifier accepted `iss` as exactly `https://<cognito host>/<userPoolId>` of a configured pool.
+  const userPoolId = claims.iss.slice(claims.iss.lastIndexOf("/") + 1);
   return {
     sub: claims.sub,
     callerType,
+    userPoolId,
     username: typeof username === "string" ? username : "",
     clientId: typeof clientId === "string" ? clientId : "",
     tokenUse: claims.token_use,

@@ -10,7 +10,26 @@ export const ENV = {
   tokenUse: "TOKEN_USE",
   jwksUri: "JWKS_URI",
   routeRules: "ROUTE_RULES",
+  extraUserPools: "EXTRA_USER_POOLS",
 } as const;
+
+/**
+ * One element of EXTRA_USER_POOLS (a JSON array): another user pool whose tokens are accepted, with
+ * its own app clients and token use. A token is checked against the pool its `iss` names, and only
+ * with that pool's clients.
+ */
+export interface ExtraUserPool {
+  readonly userPoolId: string;
+  readonly clientIds: readonly string[];
+  /** @default - the TOKEN_USE of the authorizer */
+  readonly tokenUse?: TokenUse;
+  /**
+   * Fetch this pool's keys here instead of Cognito's (local emulators, tests); plain http only for
+   * loopback hosts, as JWKS_URI.
+   * @default - Cognito's JWKS URL of the pool
+   */
+  readonly jwksUri?: string;
+}
 
 // Cognito's user pool id format: <region>_<id>. The region part is what the issuer and the JWKS
 // URL are built from. https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html

@@ -6,11 +6,13 @@ import {
   OTHER_CLIENT_ID,
   signToken,
   TEST_CLIENT_ID,
+  TEST_USER_POOL_ID,
 } from "../../tools/issuer";
 import fc from "fast-check";
 import { createAuthorizer, groupsContext } from "../../lambda/authorizer/authorizer";
 import { API_PREFIX, Harness, methodArn, outcomeOf, requestEvent, tokenEvent } from "../helpers/harness";
 import { evaluatePolicy } from "../helpers/iam-evaluator";
+import { JwksServer } from "../../tools/jwks-server";
 
 describe("authorizer without route rules", () => {
   let h: Harness;
@@ -42,6 +44,7 @@ describe("authorizer without route rules", () => {
     expect(outcome.result.context).toEqual({
       sub: "11111111-2222-3333-4444-555555555555",
       callerType: "user",
+      userPoolId: TEST_USER_POOL_ID,
       username: "reader",
       clientId: TEST_CLIENT_ID,
       tokenUse: "access",
@@ -190,6 +193,7 @@ describe("machine clients (client_credentials access tokens)", () => {
     expect(outcome.result.context).toEqual({
       sub: TEST_CLIENT_ID,
       callerType: "client",
+      userPoolId: TEST_USER_POOL_ID,
       username: "",
       clientId: TEST_CLIENT_ID,
       tokenUse: "access",
@@ -253,6 +257,72 @@ describe("machine clients (client_credentials access tokens)", () => {
     const token = signToken(h.key, accessClaims({ username: "" }));
     expect((await h.run(tokenEvent(`Bearer ${token}`))).kind).toBe("unauthorized");
     expect(h.logs.decisions()).toEqual([expect.objectContaining({ reason: "invalid_claims" })]);
+  });
+});
+
+describe("several user pools (EXTRA_USER_POOLS)", () => {
+  // Pool A is the harness's (USER_POOL_ID, CLIENT_ID, its key); pool B has its own key, served by
+  // its own loopback JWKS, and its own client; pool C is configured nowhere.
+  const POOL_B = "eu-west-1_PoolB";
+  const CLIENT_B = "clientb0000000000000000001";
+  const issuer = (pool: string) =>
+    `https://cognito-idp.${pool.split("_")[0] as string}.amazonaws.com/${pool}`;
+  const keyB = generateTestKey();
+  let jwksB: JwksServer;
+  let h: Harness;
+  beforeAll(async () => {
+    jwksB = await JwksServer.start([keyB.jwk]);
+    h = await Harness.start({
+      env: {
+        EXTRA_USER_POOLS: JSON.stringify([{ userPoolId: POOL_B, clientIds: [CLIENT_B], jwksUri: jwksB.url }]),
+      },
+    });
+  });
+  afterAll(async () => {
+    await h.close();
+    await jwksB.stop();
+  });
+
+  it("accepts a token of each pool with that pool's client, and names the pool in the context", async () => {
+    // Arrange
+    const tokenA = signToken(h.key, accessClaims());
+    const tokenB = signToken(keyB, accessClaims({ iss: issuer(POOL_B), client_id: CLIENT_B }));
+    // Act
+    const a = await h.run(tokenEvent(`Bearer ${tokenA}`));
+    const b = await h.run(tokenEvent(`Bearer ${tokenB}`));
+    // Assert
+    if (a.kind !== "policy" || b.kind !== "policy")
+      throw new Error(`expected policies, got ${a.kind}, ${b.kind}`);
+    expect(a.result.context).toMatchObject({ userPoolId: TEST_USER_POOL_ID, clientId: TEST_CLIENT_ID });
+    expect(b.result.context).toMatchObject({ userPoolId: POOL_B, clientId: CLIENT_B });
+  });
+
+  it.each<[string, () => string, string]>([
+    [
+      "pool A's token with pool B's client",
+      () => signToken(h.key, accessClaims({ client_id: CLIENT_B })),
+      "wrong_client",
+    ],
+    [
+      "pool B's token with pool A's client",
+      () => signToken(keyB, accessClaims({ iss: issuer(POOL_B) })),
+      "wrong_client",
+    ],
+    [
+      "pool B's iss signed with pool A's key",
+      () => signToken(h.key, accessClaims({ iss: issuer(POOL_B), client_id: CLIENT_B })),
+      "unknown_kid",
+    ],
+    ["pool A's iss signed with pool B's key", () => signToken(keyB, accessClaims()), "unknown_kid"],
+    [
+      "the iss of a third pool",
+      () => signToken(h.key, accessClaims({ iss: issuer("us-east-1_PoolC") })),
+      "wrong_issuer",
+    ],
+  ])("refuses %s (401)", async (_, token, reason) => {
+    const outcome = await h.run(tokenEvent(`Bearer ${token()}`));
+    expect(outcome.kind).toBe("unauthorized");
+    expect(h.logs.decisions()).toEqual([expect.objectContaining({ outcome: "unauthorized", reason })]);
   });
 });
 
