@@ -268,8 +268,9 @@ describe("extraUserPools (EXTRA_USER_POOLS)", () => {
       routes: [{ method: "GET", path: "/me", integration: new MockIntegration(), rule: {} }],
     });
     const [fn] = Object.values(Template.fromStack(stack).findResources("AWS::Lambda::Function")).filter(
-      (r) => (r as { Properties: { Environment?: { Variables?: Record<string, unknown> } } }).Properties
-        .Environment?.Variables?.["ROUTE_RULES"] !== undefined,
+      (r) =>
+        (r as { Properties: { Environment?: { Variables?: Record<string, unknown> } } }).Properties
+          .Environment?.Variables?.["ROUTE_RULES"] !== undefined,
     ) as [{ Properties: { Environment: { Variables: Record<string, string> } } }];
     const env = fn.Properties.Environment.Variables;
     expect(JSON.parse(env["EXTRA_USER_POOLS"] as string)).toEqual([
@@ -279,18 +280,23 @@ describe("extraUserPools (EXTRA_USER_POOLS)", () => {
   });
 
   test.each([
-    ["a pool with no client", (p: UserPool | ReturnType<typeof UserPool.fromUserPoolId>) => [{ userPool: p, userPoolClients: [] }], /extraUserPools\[0\] has no userPoolClients/],
+    [
+      "a pool with no client",
+      (p: UserPool | ReturnType<typeof UserPool.fromUserPoolId>) => [{ userPool: p, userPoolClients: [] }],
+      /extraUserPools\[0\] has no userPoolClients/,
+    ],
   ])("refuses %s at synth", (_, extras, message) => {
     const app = testApp();
     const stack = new Stack(app, "Test");
     const other = UserPool.fromUserPoolId(stack, "PoolB", "eu-west-1_PoolB");
-    expect(() =>
-      new CognitoJwtAuthorizer(stack, "Authorizer", {
-        api: new RestApi(stack, "Api"),
-        userPool: UserPool.fromUserPoolId(stack, "Pool", "us-east-1_AbC123"),
-        userPoolClients: [UserPoolClient.fromUserPoolClientId(stack, "Web", "webclient1")],
-        extraUserPools: extras(other),
-      }),
+    expect(
+      () =>
+        new CognitoJwtAuthorizer(stack, "Authorizer", {
+          api: new RestApi(stack, "Api"),
+          userPool: UserPool.fromUserPoolId(stack, "Pool", "us-east-1_AbC123"),
+          userPoolClients: [UserPoolClient.fromUserPoolClientId(stack, "Web", "webclient1")],
+          extraUserPools: extras(other),
+        }),
     ).toThrow(message);
   });
 
@@ -310,4 +316,3 @@ describe("extraUserPools (EXTRA_USER_POOLS)", () => {
     ).toThrow(/extraUserPools\[0\] names a user pool that is already configured/);
   });
 });
-
