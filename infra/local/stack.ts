@@ -164,6 +164,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         .flatMap(referencedLogicalIds)
         .find((id) => poolIds.has(id));
       if (pool !== undefined) environment[ENV.jwksUri] = cognito.jwksUri(poolIds.get(pool) as string);
+      const extra = environment[ENV.extraUserPools];
+      if (extra !== undefined) {
+        environment[ENV.extraUserPools] = withLocalJwks(extra, new Set(poolIds.values()), (id) =>
+          cognito.jwksUri(id),
+        );
+      }
       runners.set(
         fn.logicalId,
         new LambdaRunner({
@@ -205,6 +211,31 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stop();
     throw err;
   }
+}
+
+/**
+ * EXTRA_USER_POOLS with each emulated pool's `jwksUri` pointed at the emulator, as JWKS_URI is for
+ * USER_POOL_ID: without it the authorizer would fetch those pools' keys from Cognito. A pool the
+ * emulator does not run is left as it is (and fails closed: its keys cannot be fetched locally).
+ */
+export function withLocalJwks(
+  value: string,
+  emulated: ReadonlySet<string>,
+  jwksUri: (userPoolId: string) => string,
+): string {
+  let pools: unknown;
+  try {
+    pools = JSON.parse(value);
+  } catch {
+    return value; // the authorizer's cold start refuses it, with the reason
+  }
+  if (!Array.isArray(pools)) return value;
+  return JSON.stringify(
+    pools.map((p: unknown) => {
+      const id = (p as { userPoolId?: unknown } | null)?.userPoolId;
+      return typeof id === "string" && emulated.has(id) ? { ...(p as object), jwksUri: jwksUri(id) } : p;
+    }),
+  );
 }
 
 /** The app client `clientId` of one of the pools, as DescribeUserPoolClient tells it, or undefined. */
