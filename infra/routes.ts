@@ -2,25 +2,24 @@
 // them and who may call them. The stack creates the methods from it and the authorizer's
 // ROUTE_RULES is produced from the same entries, so the two cannot drift apart.
 //
-// Why the items routes are group rules by default: Cognito puts custom scopes (items/read,
-// items/write) only into access tokens from the OAuth endpoints (authorization code + PKCE through
-// a Cognito domain). Tokens from password or SRP sign-in (InitiateAuth: the README's CLI
-// walk-through, the local emulator) carry just `aws.cognito.signin.user.admin`. A rule has no
-// "scope OR group", so a scope rule would answer 403 to every password sign-in. Groups are in
-// `cognito:groups` whichever way the user signed in, so the default rules work for both:
+// Two kinds of callers reach the items routes. Users signed in with a password or SRP (InitiateAuth:
+// the README's CLI walk-through, the local emulator) carry `cognito:groups` but no custom scopes:
+// Cognito puts custom scopes (items/read, items/write) only into tokens from the OAuth endpoints.
+// Machine clients (the client_credentials grant) carry custom scopes and never groups. So by default
+// the items routes accept the group OR the scope (`anyOf`), and both kinds of callers get in:
 //
-//   route                   default (requireOAuthScopes: false)   requireOAuthScopes: true
-//   GET /health             public (no authorizer)                public (no authorizer)
-//   GET /me                 any valid token                       any valid token
-//   GET /items              groups readers|editors|admins         scopes items/read
-//   GET /items/{id}         groups readers|editors|admins         scopes items/read|items/write
-//   POST /items             groups editors|admins                 scopes items/write AND groups editors|admins
-//   DELETE /items/{id}      groups admins                         groups admins
-//   ANY /admin/{proxy+}     groups admins                         groups admins
+//   route                   default (requireOAuthScopes: false)          requireOAuthScopes: true
+//   GET /health             public (no authorizer)                       public (no authorizer)
+//   GET /me                 any valid token                              any valid token
+//   GET /items              scope items/read OR readers|editors|admins   scopes items/read
+//   GET /items/{id}         scope items/read|items/write OR readers|...  scopes items/read|items/write
+//   POST /items             scope items/write OR editors|admins          scopes items/write AND groups editors|admins
+//   DELETE /items/{id}      groups admins                                groups admins
+//   ANY /admin/{proxy+}     groups admins                                groups admins
 //
-// requireOAuthScopes (context `-c requireOAuthScopes=true`) is for clients that sign in through the
-// OAuth endpoints: it shows scope-only and scope-and-group rules, and password sign-in then gets
-// 403 on the items routes that name scopes.
+// requireOAuthScopes (context `-c requireOAuthScopes=true`) is for users who sign in through the
+// OAuth endpoints: it shows scope-only and scope-and-group rules; password sign-in then gets 403 on
+// the items routes that name scopes, and machine clients on POST /items (they have no group).
 
 import type { RouteMethod, RouteRequirement } from "../index";
 
@@ -48,7 +47,8 @@ export interface SampleRoute {
 export interface SampleRouteOptions {
   /**
    * Use OAuth scope rules on the items routes (tokens from the Cognito OAuth endpoints only).
-   * @default false - group rules, which work for password, SRP and OAuth sign-in alike
+   * @default false - the scope OR the group: machine clients by scope, users signed in with a
+   * password, SRP or OAuth by group
    */
   readonly requireOAuthScopes?: boolean;
 }
@@ -57,6 +57,9 @@ export function sampleRoutes(options: SampleRouteOptions = {}): readonly SampleR
   const anyMember = { groups: ["readers", "editors", "admins"] };
   const writers = { groups: ["editors", "admins"] };
   const admins = { groups: ["admins"] };
+  const read = { scopes: ["items/read"] };
+  const readOrWrite = { scopes: ["items/read", "items/write"] };
+  const write = { scopes: ["items/write"] };
   const scopes = options.requireOAuthScopes === true;
   return [
     { method: "GET", path: "/health", backend: "health", access: "public" },
@@ -65,19 +68,19 @@ export function sampleRoutes(options: SampleRouteOptions = {}): readonly SampleR
       method: "GET",
       path: "/items",
       backend: "items",
-      access: scopes ? { scopes: ["items/read"] } : anyMember,
+      access: scopes ? read : { anyOf: [read, anyMember] },
     },
     {
       method: "POST",
       path: "/items",
       backend: "items",
-      access: scopes ? { scopes: ["items/write"], ...writers } : writers,
+      access: scopes ? { ...write, ...writers } : { anyOf: [write, writers] },
     },
     {
       method: "GET",
       path: "/items/{id}",
       backend: "items",
-      access: scopes ? { scopes: ["items/read", "items/write"] } : anyMember,
+      access: scopes ? readOrWrite : { anyOf: [readOrWrite, anyMember] },
     },
     { method: "DELETE", path: "/items/{id}", backend: "items", access: admins },
     { method: "ANY", path: "/admin/{proxy+}", backend: "admin", access: admins },

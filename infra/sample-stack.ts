@@ -7,7 +7,7 @@ import { CfnOutput, Fn, RemovalPolicy, Stack, type StackProps, Token, Validation
 import { AuthorizationType, LambdaIntegration } from "aws-cdk-lib/aws-apigateway";
 import { type IUserPool, type IUserPoolClient, UserPool, UserPoolClient } from "aws-cdk-lib/aws-cognito";
 import type { Construct } from "constructs";
-import { regionOf } from "../lambda/authorizer/contract";
+import { alternativesOf, regionOf } from "../lambda/authorizer/contract";
 // The authorizer through the package's public entry only, as another team's app imports it
 // (eslint refuses deep imports of the package's constructs here).
 import { AuthorizerTokenUse, BASIC_EXECUTION_ROLE, CognitoJwtAuthorizer } from "../index";
@@ -107,6 +107,8 @@ export class CognitoAuthorizerSampleStack extends Stack {
 
     let userPool: IUserPool;
     let client: IUserPoolClient;
+    let machineClient: IUserPoolClient | undefined;
+    let tokenEndpoint: string | undefined;
     let region: string;
     if (props.existingUserPool !== undefined) {
       if (
@@ -134,6 +136,7 @@ export class CognitoAuthorizerSampleStack extends Stack {
         groups: SAMPLE_GROUPS,
         resourceServerIdentifier: RESOURCE_SERVER_IDENTIFIER,
         scopes: RESOURCE_SERVER_SCOPES,
+        machineClient: true,
         allowUserPasswordAuth: props.allowUserPasswordAuth ?? false,
         domainPrefix: props.cognitoDomainPrefix,
         callbackUrls: props.callbackUrls,
@@ -146,6 +149,9 @@ export class CognitoAuthorizerSampleStack extends Stack {
       assertRulesMatchPool(routes, identity.groupNames, identity.scopeNames);
       userPool = identity.userPool;
       client = identity.userPoolClient;
+      machineClient = identity.machineClient;
+      // Cognito's token endpoint: https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html
+      tokenEndpoint = identity.domain === undefined ? undefined : `${identity.domain.baseUrl()}/oauth2/token`;
       region = this.region;
     }
 
@@ -183,7 +189,7 @@ export class CognitoAuthorizerSampleStack extends Stack {
     this.authorizer = new CognitoJwtAuthorizer(this, "Authorizer", {
       api,
       userPool,
-      userPoolClients: [client],
+      userPoolClients: machineClient === undefined ? [client] : [client, machineClient],
       tokenUse: props.tokenUse ?? AuthorizerTokenUse.ACCESS,
     });
 
@@ -214,6 +220,19 @@ export class CognitoAuthorizerSampleStack extends Stack {
       value: client.userPoolClientId,
       description: "Public app client id (no secret)",
     });
+    if (machineClient !== undefined) {
+      new CfnOutput(this, "MachineClientId", {
+        value: machineClient.userPoolClientId,
+        description:
+          "Confidential app client for the client_credentials grant (secret: DescribeUserPoolClient)",
+      });
+    }
+    if (tokenEndpoint !== undefined) {
+      new CfnOutput(this, "TokenEndpoint", {
+        value: tokenEndpoint,
+        description: "OAuth 2.0 token endpoint of the pool's domain (client_credentials for MachineClientId)",
+      });
+    }
     new CfnOutput(this, "Region", {
       value: region,
       description: "Region of the user pool (cognito-idp calls)",
@@ -229,18 +248,20 @@ function assertRulesMatchPool(
 ): void {
   for (const route of routes) {
     if (route.access === "public") continue;
-    for (const group of route.access.groups ?? []) {
-      if (!groups.includes(group)) {
-        throw new Error(
-          `Route "${route.method} ${route.path}" names group "${group}", which the user pool does not create.`,
-        );
+    for (const alternative of alternativesOf(route.access)) {
+      for (const group of alternative.groups ?? []) {
+        if (!groups.includes(group)) {
+          throw new Error(
+            `Route "${route.method} ${route.path}" names group "${group}", which the user pool does not create.`,
+          );
+        }
       }
-    }
-    for (const scope of route.access.scopes ?? []) {
-      if (!scopes.includes(scope)) {
-        throw new Error(
-          `Route "${route.method} ${route.path}" names scope "${scope}", which the resource server does not define.`,
-        );
+      for (const scope of alternative.scopes ?? []) {
+        if (!scopes.includes(scope)) {
+          throw new Error(
+            `Route "${route.method} ${route.path}" names scope "${scope}", which the resource server does not define.`,
+          );
+        }
       }
     }
   }

@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     context: { allowUserPasswordAuth: "true" },
     apiPort: 0,
     cognitoPort: 0,
+    tokenPort: 0,
     stateDirectory: scratch,
   });
   try {

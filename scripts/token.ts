@@ -1,5 +1,7 @@
 // `npm run token -- <user> [--id]`: sign a user in with the AWS SDK (InitiateAuth,
 // USER_PASSWORD_AUTH) and print the access token (or, with --id, the ID token) on stdout.
+// `npm run token -- --client [--scope "items/read"]`: the machine client's access token from the
+// token endpoint (client_credentials; its secret read with DescribeUserPoolClient).
 //
 // Against `npm start`'s emulator by default (local-outputs.json). `--outputs cdk-outputs.json`
 // signs in against a deployed stack's real Cognito (its app client must allow USER_PASSWORD_AUTH).
@@ -9,6 +11,7 @@
 //   TOKEN=$(npm run -s token -- reader)
 
 import { parseArgs } from "node:util";
+import { clientCredentialsToken } from "./lib/client-token";
 import { readOutputsFile, signIn } from "./lib/sign-in";
 
 async function main(): Promise<void> {
@@ -16,12 +19,28 @@ async function main(): Promise<void> {
     allowPositionals: true,
     options: {
       id: { type: "boolean", default: false },
+      client: { type: "boolean", default: false },
+      scope: { type: "string" },
       outputs: { type: "string", default: "local-outputs.json" },
     },
   });
+  const outputs = readOutputsFile(values.outputs);
+  if (values.client) {
+    if (positionals.length > 0 || values.id) throw new Error("--client takes no user and no --id");
+    const token = await clientCredentialsToken(
+      outputs,
+      values.scope === undefined ? {} : { scope: values.scope },
+    );
+    process.stdout.write(`${token}\n`);
+    return;
+  }
   const [user] = positionals;
-  if (user === undefined) throw new Error("usage: npm run token -- <user> [--id] [--outputs <file>]");
-  const token = await signIn(readOutputsFile(values.outputs), user, values.id ? "id" : "access");
+  if (user === undefined || values.scope !== undefined) {
+    throw new Error(
+      'usage: npm run token -- <user> [--id] [--outputs <file>]  |  npm run token -- --client [--scope "items/read"] [--outputs <file>]',
+    );
+  }
+  const token = await signIn(outputs, user, values.id ? "id" : "access");
   process.stdout.write(`${token}\n`);
 }
 

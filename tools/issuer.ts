@@ -68,6 +68,30 @@ export function accessClaims(overrides: Claims = {}): Claims {
   };
 }
 
+/**
+ * Claims of a Cognito access token from the `client_credentials` grant (a machine client), valid for
+ * an hour: `sub` is the client id, no `username`, no `cognito:groups`, the granted resource-server
+ * scopes in `scope`.
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-access-token.html
+ */
+export function clientCredentialsClaims(overrides: Claims = {}): Claims {
+  const now = nowSeconds();
+  const clientId = typeof overrides.client_id === "string" ? overrides.client_id : TEST_CLIENT_ID;
+  return {
+    sub: clientId,
+    token_use: "access",
+    scope: "items/read",
+    auth_time: now,
+    iss: TEST_ISSUER,
+    exp: now + 3600,
+    iat: now,
+    version: 2,
+    jti: randomUUID(),
+    client_id: clientId,
+    ...overrides,
+  };
+}
+
 /** Claims of a Cognito ID token for TEST_CLIENT_ID, valid for an hour. */
 export function idClaims(overrides: Claims = {}): Claims {
   const now = nowSeconds();

@@ -109,6 +109,18 @@ export interface ProtectedRoute {
   readonly rule: RouteRequirement;
 }
 
+/** Another user pool whose tokens the authorizer accepts, with its own app clients. */
+export interface ExtraUserPoolProps {
+  readonly userPool: IUserPool;
+  /** App clients of this pool whose tokens are accepted; at least one, none of another pool. */
+  readonly userPoolClients: readonly IUserPoolClient[];
+  /**
+   * Which token this pool's callers present.
+   * @default - the authorizer's tokenUse
+   */
+  readonly tokenUse?: AuthorizerTokenUse;
+}
+
 export interface CognitoJwtAuthorizerProps {
   /**
    * The API whose methods the authorizer guards: a `RestApi`, a `SpecRestApi`, or one imported with
@@ -128,6 +140,14 @@ export interface CognitoJwtAuthorizerProps {
    * @default AuthorizerTokenUse.ACCESS
    */
   readonly tokenUse?: AuthorizerTokenUse;
+
+  /**
+   * More user pools whose tokens are accepted (EXTRA_USER_POOLS), each with its own clients: a
+   * token is checked against the pool its `iss` names, with that pool's clients only, and the
+   * context names the pool (`userPoolId`). For multi-tenant and migration setups.
+   * @default - only `userPool`
+   */
+  readonly extraUserPools?: readonly ExtraUserPoolProps[];
 
   /**
    * The guarded routes and their rules. More can be added with `addRoute` and `protectMethod`.
@@ -256,6 +276,22 @@ export class CognitoJwtAuthorizer extends Construct {
     }
     // Fails here, at construction, when a clone of the repository has not been built.
     const handlerFiles = readPrebuiltHandler();
+    const extraPools = props.extraUserPools ?? [];
+    extraPools.forEach((extra, i) => {
+      if (extra.userPool === props.userPool || extraPools.indexOf(extra) !== i) {
+        throw new Error(
+          `extraUserPools[${i}] names a user pool that is already configured; list each pool once.`,
+        );
+      }
+      if (extra.userPoolClients.length === 0) {
+        throw new Error(
+          `extraUserPools[${i}] has no userPoolClients: name the app clients whose tokens the API accepts.`,
+        );
+      }
+      if (extra.tokenUse !== undefined && !Object.values(AuthorizerTokenUse).includes(extra.tokenUse)) {
+        throw new Error(`extraUserPools[${i}].tokenUse must be AuthorizerTokenUse.ACCESS or .ID.`);
+      }
+    });
 
     this.logGroup = new LogGroup(this, "LogGroup", {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
@@ -285,6 +321,15 @@ export class CognitoJwtAuthorizer extends Construct {
         // validateRoutes proves at synth that the rules list every method of this app that uses this
         // authorizer and only those; true unless the API is imported (see routeRulesComplete).
         [ENV.routeRulesComplete]: String(this.routeRulesComplete),
+        ...(extraPools.length > 0 && {
+          [ENV.extraUserPools]: Stack.of(this).toJsonString(
+            extraPools.map((extra) => ({
+              userPoolId: extra.userPool.userPoolId,
+              clientIds: extra.userPoolClients.map((c) => c.userPoolClientId),
+              ...(extra.tokenUse !== undefined && { tokenUse: extra.tokenUse }),
+            })),
+          ),
+        }),
         POWERTOOLS_SERVICE_NAME: "cognito-jwt-authorizer",
         POWERTOOLS_LOG_LEVEL: logLevel,
         // The event carries the bearer token: it must never reach the log.
@@ -444,6 +489,14 @@ export class CognitoJwtAuthorizer extends Construct {
       // Passed through as given: an empty list is refused at synth rather than silently widened.
       ...(rule.scopes !== undefined ? { scopes: [...rule.scopes] } : {}),
       ...(rule.groups !== undefined ? { groups: [...rule.groups] } : {}),
+      ...(rule.anyOf !== undefined
+        ? {
+            anyOf: rule.anyOf.map((alt) => ({
+              ...(alt.scopes !== undefined ? { scopes: [...alt.scopes] } : {}),
+              ...(alt.groups !== undefined ? { groups: [...alt.groups] } : {}),
+            })),
+          }
+        : {}),
     }));
   }
 

@@ -126,11 +126,25 @@ export interface SecureUserPoolProps {
    * empty. Pass RETAIN once the pool holds users, to also turn on deletion protection
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Also create a confidential app client for machine-to-machine callers: a client secret, the
+   * `client_credentials` OAuth grant only, and every scope of the resource server. Its tokens name
+   * no user (`sub` is the client id) and carry no groups, so route rules admit it by scope. Needs
+   * `resourceServerIdentifier` and `scopes`; the grant is served by the pool's domain (`domainPrefix`).
+   * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-define-resource-servers.html
+   * @default false - no machine client
+   */
+  readonly machineClient?: boolean;
 }
 
 export class SecureUserPool extends Construct {
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
+  /** The confidential client_credentials client, when `machineClient` is true. */
+  readonly machineClient: UserPoolClient | undefined;
+  /** The Cognito-hosted domain of the OAuth endpoints, when `domainPrefix` is set. */
+  readonly domain: UserPoolDomain | undefined;
   /** Full scope names (`items/read`) of the resource server, allowed on the client. */
   readonly scopeNames: readonly string[];
   /** Names of the groups created in the pool. */
@@ -234,8 +248,25 @@ export class SecureUserPool extends Construct {
       authSessionValidity: Duration.minutes(3),
     });
 
+    this.machineClient =
+      props.machineClient === true
+        ? this.userPool.addClient("MachineClient", {
+            // Confidential: the secret lives on a server, and the grant requires it.
+            generateSecret: true,
+            authFlows: {},
+            oAuth: {
+              flows: { authorizationCodeGrant: false, implicitCodeGrant: false, clientCredentials: true },
+              scopes: customScopes,
+            },
+            supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+            preventUserExistenceErrors: true,
+            accessTokenValidity: props.accessTokenValidity ?? DEFAULT_ACCESS_TOKEN_VALIDITY,
+          })
+        : undefined;
+
+    this.domain = undefined;
     if (props.domainPrefix !== undefined) {
-      new UserPoolDomain(this, "Domain", {
+      this.domain = new UserPoolDomain(this, "Domain", {
         userPool: this.userPool,
         cognitoDomain: { domainPrefix: props.domainPrefix },
       });
@@ -267,7 +298,14 @@ function assertValidProps(props: SecureUserPoolProps): void {
   if (props.resourceServerIdentifier !== undefined) {
     assertResourceServerIdentifier(props.resourceServerIdentifier, at("resourceServerIdentifier"));
     assertScopes(props.scopes ?? [], props.resourceServerIdentifier, at("scopes"), BUILT_IN_CLIENT_SCOPES);
-  } else if ((props.scopes ?? []).length > 0) {
+  }
+  if (props.machineClient === true && (props.scopes ?? []).length === 0) {
+    throw new Error(
+      "SecureUserPool machineClient needs scopes: a client_credentials client can only be granted " +
+        "custom scopes of a resource server. Pass resourceServerIdentifier and scopes, or drop machineClient.",
+    );
+  }
+  if (props.resourceServerIdentifier === undefined && (props.scopes ?? []).length > 0) {
     throw new Error(
       "SecureUserPool scopes need a resourceServerIdentifier: the scopes are `<identifier>/<name>`. " +
         'Pass resourceServerIdentifier (like "items"), or drop scopes.',

@@ -8,7 +8,14 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { ENV } from "../../lambda/authorizer/contract";
+import {
+  DescribeUserPoolClientCommand,
+  type CognitoIdentityProviderClient,
+  ResourceNotFoundException,
+} from "@aws-sdk/client-cognito-identity-provider";
+import cognitoLocalPrivateKey from "cognito-local/lib/keys/cognitoLocal.private.json";
 import { CognitoEmulator } from "./cognito/cognito-emulator";
+import { TokenEndpoint, type TokenEndpointClient } from "./cognito/token-endpoint";
 import { cognitoClient, seedCognito, type SeededCognito } from "./cognito/cognito-seed";
 import { LocalGateway, type RequestLogLine } from "./apigateway/gateway";
 import { type LocalValues, referencedLogicalIds, resolveString } from "./cloud-assembly/intrinsics";
@@ -49,6 +56,8 @@ export interface LocalStackOptions {
   readonly apiPort?: number;
   /** @default 9229 (0: a free port) */
   readonly cognitoPort?: number;
+  /** The client_credentials token endpoint (token-endpoint.ts). @default 9230 (0: a free port) */
+  readonly tokenPort?: number;
   /**
    * Folder holding the emulator's `.cognito/` state.
    * @default appDirectory (state in `<app>/.cognito/`, git-ignored)
@@ -65,13 +74,17 @@ export interface LocalStackOptions {
   readonly onRequest?: (line: RequestLogLine) => void;
 }
 
-/** The stack's outputs, as `cdk deploy --outputs-file` writes them, plus CognitoEndpoint. */
+/**
+ * The stack's outputs, as `cdk deploy --outputs-file` writes them, plus CognitoEndpoint and the
+ * local TokenEndpoint.
+ */
 export type StackOutputs = Record<string, string> & {
   readonly ApiUrl: string;
   readonly UserPoolId: string;
   readonly UserPoolClientId: string;
   readonly Region: string;
   readonly CognitoEndpoint: string;
+  readonly TokenEndpoint: string;
 };
 
 export interface LocalStack {
@@ -114,8 +127,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     cleanup.push(() => cognito.stop());
 
     const sdk = cognitoClient(cognito.endpoint, region);
-    const seeded = await seedCognito(sdk, definition, poolIds, options.sampleUsers ?? SAMPLE_USERS);
-    sdk.destroy();
+    cleanup.push(() => Promise.resolve(sdk.destroy()));
+    // Client ids are not known yet; the clients' settings reference only pools and resource servers.
+    const seedValues = localValues(definition, region, poolIds, new Map());
+    const seeded = await seedCognito(
+      sdk,
+      definition,
+      poolIds,
+      options.sampleUsers ?? SAMPLE_USERS,
+      (value, where) => resolveString(value, seedValues, where),
+    );
+
+    // The client_credentials grant, which cognito-local lacks: the app clients as the emulator
+    // describes them (DescribeUserPoolClient), tokens signed with the emulator's key and issuer.
+    const tokenEndpoint = await TokenEndpoint.start({
+      issuerDomain: `https://cognito-idp.${region}.amazonaws.com`,
+      signingKey: { pem: cognitoLocalPrivateKey.pem, kid: cognitoLocalPrivateKey.jwk.kid },
+      lookupClient: (clientId) => describeClient(sdk, [...poolIds.values()], clientId),
+      ...(options.host !== undefined && { host: options.host }),
+      port: options.tokenPort ?? 9230,
+    });
+    cleanup.push(() => tokenEndpoint.stop());
 
     const values = localValues(definition, region, poolIds, seeded.clientIds);
     const runners = new Map<string, LambdaRunner>();
@@ -132,6 +164,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         .flatMap(referencedLogicalIds)
         .find((id) => poolIds.has(id));
       if (pool !== undefined) environment[ENV.jwksUri] = cognito.jwksUri(poolIds.get(pool) as string);
+      const extra = environment[ENV.extraUserPools];
+      if (extra !== undefined) {
+        environment[ENV.extraUserPools] = withLocalJwks(extra, new Set(poolIds.values()), (id) =>
+          cognito.jwksUri(id),
+        );
+      }
       runners.set(
         fn.logicalId,
         new LambdaRunner({
@@ -164,6 +202,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       apiUrl,
       region,
       cognitoEndpoint: cognito.endpoint,
+      tokenEndpoint: tokenEndpoint.url,
       poolIds,
       clientIds: seeded.clientIds,
     });
@@ -172,6 +211,65 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stop();
     throw err;
   }
+}
+
+/**
+ * EXTRA_USER_POOLS with each emulated pool's `jwksUri` pointed at the emulator, as JWKS_URI is for
+ * USER_POOL_ID: without it the authorizer would fetch those pools' keys from Cognito. A pool the
+ * emulator does not run is left as it is (and fails closed: its keys cannot be fetched locally).
+ */
+export function withLocalJwks(
+  value: string,
+  emulated: ReadonlySet<string>,
+  jwksUri: (userPoolId: string) => string,
+): string {
+  let pools: unknown;
+  try {
+    pools = JSON.parse(value);
+  } catch {
+    return value; // the authorizer's cold start refuses it, with the reason
+  }
+  if (!Array.isArray(pools)) return value;
+  return JSON.stringify(
+    pools.map((p: unknown) => {
+      const id = (p as { userPoolId?: unknown } | null)?.userPoolId;
+      return typeof id === "string" && emulated.has(id) ? { ...(p as object), jwksUri: jwksUri(id) } : p;
+    }),
+  );
+}
+
+/** The app client `clientId` of one of the pools, as DescribeUserPoolClient tells it, or undefined. */
+async function describeClient(
+  sdk: CognitoIdentityProviderClient,
+  userPoolIds: readonly string[],
+  clientId: string,
+): Promise<TokenEndpointClient | undefined> {
+  for (const userPoolId of userPoolIds) {
+    let described;
+    try {
+      described = await sdk.send(
+        new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }),
+      );
+    } catch (err) {
+      if (err instanceof ResourceNotFoundException) continue;
+      throw err;
+    }
+    const c = described.UserPoolClient;
+    if (c?.ClientId !== clientId || c.UserPoolId !== userPoolId) continue;
+    const unit = c.TokenValidityUnits?.AccessToken ?? "hours";
+    const seconds = { seconds: 1, minutes: 60, hours: 3600, days: 86400 }[unit];
+    return {
+      clientId,
+      userPoolId,
+      clientSecret: c.ClientSecret,
+      allowedOAuthFlows: c.AllowedOAuthFlows ?? [],
+      allowedOAuthScopes: c.AllowedOAuthScopes ?? [],
+      // Cognito's default access token lifetime: 1 hour.
+      accessTokenValiditySeconds:
+        c.AccessTokenValidity === undefined ? 3600 : c.AccessTokenValidity * seconds,
+    };
+  }
+  return undefined;
 }
 
 /** `{ "<StackName>": { ...outputs } }`, the format of `cdk deploy --outputs-file`. */
@@ -237,6 +335,11 @@ function localValues(
       const resource = resources[id];
       if (resource === undefined) return undefined;
       if (resource.Type === "AWS::Lambda::Function") return functionName(id);
+      // Ref of a resource server is its identifier (the prefix of its scopes).
+      if (resource.Type === "AWS::Cognito::UserPoolResourceServer") {
+        const identifier = resource.Properties?.["Identifier"];
+        return typeof identifier === "string" ? identifier : undefined;
+      }
       if (resource.Type === "AWS::Cognito::UserPoolGroup") {
         return definition.userPoolGroups.find((g) => g.logicalId === id)?.groupName;
       }
@@ -272,6 +375,7 @@ function stackOutputs(
     apiUrl: string;
     region: string;
     cognitoEndpoint: string;
+    tokenEndpoint: string;
     poolIds: ReadonlyMap<string, string>;
     clientIds: ReadonlyMap<string, string>;
   },
@@ -297,5 +401,7 @@ function stackOutputs(
     UserPoolClientId: outputs["UserPoolClientId"] ?? firstClient ?? "",
     Region: outputs["Region"] ?? local.region,
     CognitoEndpoint: local.cognitoEndpoint,
+    // The local endpoint, also where the template names the deployed pool domain's.
+    TokenEndpoint: local.tokenEndpoint,
   };
 }

@@ -8,6 +8,7 @@
 // |--------------------|------------------------------------------------------|------------------|
 // | --port <n>         | local API Gateway port                               | 3000             |
 // | --cognito-port <n> | Cognito emulator port                                | 9229             |
+// | --token-port <n>   | client_credentials token endpoint port               | 9230             |
 // | --no-synth         | reuse cdk.out as it is                               | synthesize       |
 // | --stack <name>     | the stack to serve, when several have a REST API     | the one stack    |
 // | -c key=value       | CDK context for the synth (repeatable)               | allowUserPasswordAuth=true |
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     options: {
       port: { type: "string", default: "3000" },
       "cognito-port": { type: "string", default: "9229" },
+      "token-port": { type: "string", default: "9230" },
       "no-synth": { type: "boolean", default: false },
       stack: { type: "string" },
       context: { type: "string", short: "c", multiple: true, default: [] },
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
   }
   const apiPort = port(values.port, "--port");
   const cognitoPort = port(values["cognito-port"], "--cognito-port");
+  const tokenPort = port(values["token-port"], "--token-port");
 
   log(
     values["no-synth"]
@@ -56,6 +59,7 @@ async function main(): Promise<void> {
     ...(values.stack !== undefined && { stackName: values.stack }),
     apiPort,
     cognitoPort,
+    tokenPort,
     onLog: (source, line) => log(`  [${source}] ${line}`),
     onRequest: (r) => log(`${r.method} ${r.path} → ${r.status} ${r.ms} ms (authorizer: ${r.authorizer})`),
   });
@@ -98,6 +102,11 @@ Try it:
   curl -i ${o.ApiUrl}me -H "Authorization: Bearer $TOKEN"           # 200, your identity
   curl -i ${o.ApiUrl}me                                              # 401, no token
   curl -i ${o.ApiUrl}admin/stats -H "Authorization: Bearer $TOKEN"  # 403, readers are not admins
+
+A machine client (client_credentials, client ${o["MachineClientId"] ?? "-"}; token endpoint ${o.TokenEndpoint}):
+  CLIENT_TOKEN=$(npm run -s token -- --client --scope items/read)
+  curl -i ${o.ApiUrl}items -H "Authorization: Bearer $CLIENT_TOKEN"         # 200, by scope items/read
+  curl -i -X POST ${o.ApiUrl}items -H "Authorization: Bearer $CLIENT_TOKEN" # 403, needs items/write
 
 Ctrl-C to stop.`);
 }

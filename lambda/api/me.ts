@@ -1,5 +1,5 @@
 // GET /me: any signed-in user. Echoes the identity the authorizer passed on in
-// requestContext.authorizer (principalId plus its context: sub, username, clientId, tokenUse,
+// requestContext.authorizer (principalId plus its context: sub, callerType, username, clientId, tokenUse,
 // scope, groups). Never the token: the backend has no use for it.
 
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";

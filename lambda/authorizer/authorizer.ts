@@ -29,9 +29,23 @@ export interface AuthorizerDeps {
   readonly clock?: () => number;
 }
 
+/**
+ * Who presents the token. `user`: a person signed in to the pool (access or ID token). `client`: an
+ * app client on its own, with an access token from the `client_credentials` grant: `sub` is the
+ * client id, there is no `username` and no `cognito:groups`, and `scope` holds the resource-server
+ * scopes granted to the client.
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-access-token.html
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html
+ */
+export type CallerType = "user" | "client";
+
 /** What API Gateway passes on to the backend in requestContext.authorizer (strings only). */
 export interface CallerContext {
   readonly sub: string;
+  readonly callerType: CallerType;
+  /** The pool that issued the token (the last segment of `iss`): one of USER_POOL_ID, EXTRA_USER_POOLS. */
+  readonly userPoolId: string;
+  /** The user's name; "" for a client, which has none. */
   readonly username: string;
   readonly clientId: string;
   readonly tokenUse: string;
@@ -111,8 +125,19 @@ function callerContext(claims: CognitoClaims): CallerContext {
   const isAccess = claims.token_use === "access";
   const username = isAccess ? claims.username : claims["cognito:username"];
   const clientId = isAccess ? claims.client_id : claims.aud;
+  // A client_credentials token names no user and has the client id as its subject. Anything else
+  // without a username is neither shape Cognito issues: refused rather than guessed at.
+  const callerType: CallerType =
+    isAccess && username === undefined && claims.sub === clientId ? "client" : "user";
+  if (callerType === "user" && (typeof username !== "string" || username === "")) {
+    throw new TokenRejectedError("invalid_claims", "no username, and not a client_credentials token");
+  }
+  // The verifier accepted `iss` as exactly `https://<cognito host>/<userPoolId>` of a configured pool.
+  const userPoolId = claims.iss.slice(claims.iss.lastIndexOf("/") + 1);
   return {
     sub: claims.sub,
+    callerType,
+    userPoolId,
     username: typeof username === "string" ? username : "",
     clientId: typeof clientId === "string" ? clientId : "",
     tokenUse: claims.token_use,

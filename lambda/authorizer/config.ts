@@ -11,6 +11,7 @@
 // | ROUTE_RULES_FILE | the same JSON in a file of the package, relative to the    | the two  |
 // |              | handler's folder (what the CDK construct ships)                |          |
 // | ROUTE_RULES_COMPLETE | true: the rules list every method using the authorizer | false |
+// | EXTRA_USER_POOLS | more pools: JSON [{userPoolId, clientIds, tokenUse?, jwksUri?}] | unset |
 
 import {
   cognitoJwksUri,
@@ -26,6 +27,14 @@ import {
 import { ConfigError } from "./errors";
 import { type CompiledRouteRules, parseRouteRules, RouteRulesError } from "./route-rules";
 
+/** A user pool whose tokens are accepted, with its own clients, token use and JWKS location. */
+export interface PoolConfig {
+  readonly userPoolId: string;
+  readonly clientIds: readonly string[];
+  readonly tokenUse: TokenUse;
+  readonly jwksUri: URL;
+}
+
 export interface AuthorizerConfig {
   readonly userPoolId: string;
   readonly region: string;
@@ -35,6 +44,8 @@ export interface AuthorizerConfig {
   readonly jwksUri: URL;
   /** Compiled route rules; undefined when ROUTE_RULES is "*": every valid token may call every route. */
   readonly routeRules: CompiledRouteRules | undefined;
+  /** EXTRA_USER_POOLS: pools besides USER_POOL_ID (none when unset). */
+  readonly extraPools: readonly PoolConfig[];
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -99,7 +110,13 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Authorize
     }
   }
 
-  return { userPoolId, region, clientIds: [...new Set(clientIds)], tokenUse, jwksUri, routeRules };
+  const uniqueClientIds = [...new Set(clientIds)];
+  const extraPools = parseExtraPools(optional(env, ENV.extraUserPools), {
+    userPoolId,
+    clientIds: uniqueClientIds,
+    tokenUse,
+  });
+  return { userPoolId, region, clientIds: uniqueClientIds, tokenUse, jwksUri, routeRules, extraPools };
 }
 
 /** The rules' JSON (or "*"), trimmed, from exactly one of ROUTE_RULES and ROUTE_RULES_FILE (`variable`). */
@@ -150,6 +167,87 @@ function routeRulesText(env: Env, options: LoadConfigOptions): { text: string; v
   return { text: rulesText, variable: ENV.routeRules };
 }
 
+const EXTRA_POOL_KEYS = ["userPoolId", "clientIds", "tokenUse", "jwksUri"];
+
+/**
+ * EXTRA_USER_POOLS → pools, refusing what cannot work: a pool listed twice (or the USER_POOL_ID
+ * again), a pool with no client, and a client id under two pools (a token names one client; which
+ * pool's rules would it fall under?).
+ */
+function parseExtraPools(
+  text: string | undefined,
+  main: { userPoolId: string; clientIds: readonly string[]; tokenUse: TokenUse },
+): PoolConfig[] {
+  if (text === undefined) return [];
+  const fail = (message: string): never => {
+    throw new ConfigError(ENV.extraUserPools, message);
+  };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return fail('is not valid JSON: expected [{"userPoolId":"us-east-1_AbC123","clientIds":["..."]}]');
+  }
+  if (!Array.isArray(value) || value.length === 0) {
+    return fail(
+      'expected a non-empty JSON array like [{"userPoolId":"us-east-1_AbC123","clientIds":["..."]}] (unset it for one pool)',
+    );
+  }
+  const poolOf = new Map<string, string>(main.clientIds.map((id) => [id, main.userPoolId]));
+  const pools = new Set([main.userPoolId]);
+  return (value as unknown[]).map((entry, i) => {
+    const at = `[${i}]`;
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
+      return fail(`${at}: expected an object {"userPoolId", "clientIds", "tokenUse"?, "jwksUri"?}`);
+    }
+    const e = entry as Record<string, unknown>;
+    for (const key of Object.keys(e)) {
+      if (!EXTRA_POOL_KEYS.includes(key)) {
+        fail(`${at}: unknown key "${key}": an entry has only ${EXTRA_POOL_KEYS.join(", ")}`);
+      }
+    }
+    const poolId = e["userPoolId"];
+    if (typeof poolId !== "string" || !isUserPoolId(poolId)) {
+      return fail(`${at}: "userPoolId" must be a Cognito user pool id like us-east-1_AbC123`);
+    }
+    if (pools.has(poolId)) {
+      return fail(
+        `${at}: user pool ${poolId} is listed twice${poolId === main.userPoolId ? ` (it is ${ENV.userPoolId})` : ""}: give each pool once, with all its clients`,
+      );
+    }
+    pools.add(poolId);
+    const clientIds = e["clientIds"];
+    if (!Array.isArray(clientIds) || clientIds.length === 0) {
+      return fail(
+        `${at}: user pool ${poolId} has no client: "clientIds" must list its allowed app client ids`,
+      );
+    }
+    for (const id of clientIds as unknown[]) {
+      if (typeof id !== "string" || !isClientId(id)) {
+        return fail(`${at}: "clientIds" must contain app client ids (letters and digits only)`);
+      }
+      const other = poolOf.get(id);
+      if (other === poolId) return fail(`${at}: "clientIds" lists ${id} twice`);
+      if (other !== undefined) {
+        return fail(
+          `${at}: client ${id} is listed under user pools ${other} and ${poolId}: a client id belongs to one pool`,
+        );
+      }
+      poolOf.set(id, poolId);
+    }
+    const tokenUse = e["tokenUse"] ?? main.tokenUse;
+    if (!isTokenUse(tokenUse)) return fail(`${at}: "tokenUse" must be "access" or "id"`);
+    const jwks = e["jwksUri"];
+    if (jwks !== undefined && typeof jwks !== "string") return fail(`${at}: "jwksUri" must be a string`);
+    return {
+      userPoolId: poolId,
+      clientIds: [...(clientIds as string[])],
+      tokenUse,
+      jwksUri: jwks === undefined ? cognitoJwksUri(poolId) : parseJwksUri(jwks, ENV.extraUserPools),
+    };
+  });
+}
+
 function required(env: Env, name: string): string {
   const value = optional(env, name);
   if (value === undefined) throw new ConfigError(name, "is required");
@@ -163,19 +261,20 @@ function optional(env: Env, name: string): string | undefined {
 }
 
 /** https anywhere; plain http only for loopback (a local emulator or a test server). */
-function parseJwksUri(text: string): URL {
+function parseJwksUri(text: string, variable: string = ENV.jwksUri): URL {
+  const what = variable === ENV.jwksUri ? "" : "jwksUri ";
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new ConfigError(ENV.jwksUri, "is not a URL");
+    throw new ConfigError(variable, `${what}is not a URL`);
   }
   if (url.username !== "" || url.password !== "") {
-    throw new ConfigError(ENV.jwksUri, "must not carry credentials");
+    throw new ConfigError(variable, `${what}must not carry credentials`);
   }
   if (url.protocol === "https:") return url;
   if (url.protocol === "http:" && isLoopback(url.hostname)) return url;
-  throw new ConfigError(ENV.jwksUri, "must be https (plain http is accepted only for loopback hosts)");
+  throw new ConfigError(variable, `${what}must be https (plain http is accepted only for loopback hosts)`);
 }
 
 export function isLoopback(hostname: string): boolean {

@@ -14,6 +14,7 @@ export const ENV = {
   routeRulesFile: "ROUTE_RULES_FILE",
   /** "true": the rules list every method that uses this authorizer (the CDK construct proves it at synth). */
   routeRulesComplete: "ROUTE_RULES_COMPLETE",
+  extraUserPools: "EXTRA_USER_POOLS",
 } as const;
 
 /**
@@ -31,6 +32,24 @@ export const ROUTE_RULES_FILE_NAME = "route-rules.json";
  * rule lists must then be denied by every cached policy as well.
  */
 export const ROUTE_RULES_COMPLETE_VALUES = ["true", "false"] as const;
+
+/**
+ * One element of EXTRA_USER_POOLS (a JSON array): another user pool whose tokens are accepted, with
+ * its own app clients and token use. A token is checked against the pool its `iss` names, and only
+ * with that pool's clients.
+ */
+export interface ExtraUserPool {
+  readonly userPoolId: string;
+  readonly clientIds: readonly string[];
+  /** @default - the TOKEN_USE of the authorizer */
+  readonly tokenUse?: TokenUse;
+  /**
+   * Fetch this pool's keys here instead of Cognito's (local emulators, tests); plain http only for
+   * loopback hosts, as JWKS_URI.
+   * @default - Cognito's JWKS URL of the pool
+   */
+  readonly jwksUri?: string;
+}
 
 // Cognito's user pool id format: <region>_<id>. The region part is what the issuer and the JWKS
 // URL are built from. https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html
@@ -84,10 +103,10 @@ export function isTokenUse(value: unknown): value is TokenUse {
 }
 
 /**
- * Who may call a route. `scopes`: any of them in the token's `scope` claim. `groups`: any of them
- * in `cognito:groups`. Both: both must hold. Neither: any valid token.
+ * One way to be allowed: `scopes`, any of them in the token's `scope` claim; `groups`, any of them
+ * in `cognito:groups`. Both: both must hold.
  */
-export interface RouteRequirement {
+export interface RequirementAlternative {
   /**
    * OAuth scopes, any of which grants access.
    * @default - no scope requirement
@@ -99,6 +118,25 @@ export interface RouteRequirement {
    * @default - no group requirement
    */
   readonly groups?: readonly string[];
+}
+
+/**
+ * Who may call a route. `scopes` / `groups` as in RequirementAlternative (both: both must hold), or
+ * `anyOf`: a list of alternatives, any one of which grants access (`[{scopes:["items/read"]},
+ * {groups:["readers"]}]`: the scope OR the group). `anyOf` stands alone: it is never combined with
+ * top-level `scopes` or `groups`. None of the three keys: any valid token.
+ */
+export interface RouteRequirement extends RequirementAlternative {
+  /**
+   * Alternatives, any one of which grants access; each must name scopes, groups or both.
+   * @default - the requirement is the rule's own `scopes` and `groups`
+   */
+  readonly anyOf?: readonly RequirementAlternative[];
+}
+
+/** The alternatives of a requirement: `anyOf`, or the requirement itself as the only one. */
+export function alternativesOf(requirement: RouteRequirement): readonly RequirementAlternative[] {
+  return requirement.anyOf ?? [requirement];
 }
 
 /** One element of ROUTE_RULES (a JSON array): the route, `METHOD /resource/path`, and its requirement. */

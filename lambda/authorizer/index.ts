@@ -26,6 +26,7 @@ logger.info("authorizer ready", {
   userPoolId: config.userPoolId,
   tokenUse: config.tokenUse,
   clients: config.clientIds.length,
+  extraUserPools: config.extraPools.map((p) => p.userPoolId),
   routes: config.routeRules?.rules.length ?? "every route",
   keys: verifier.fetcher.keyIds.length,
 });

@@ -1,9 +1,9 @@
-// ROUTE_RULES, parsed: the value must be a non-empty array of rules `{route, scopes?, groups?}`
-// whose scopes and groups are values a token can carry. The CDK construct validates each rule it is
+// ROUTE_RULES, parsed: the value must be a non-empty array of rules `{route, scopes?, groups?}` or
+// `{route, anyOf: [{scopes?, groups?}, ...]}` whose scopes and groups are values a token can carry. The CDK construct validates each rule it is
 // given with this same code at synth time, so synth and cold start refuse the same rules with the
 // same words. (The route strings themselves are checked by route-match.ts.)
 
-import type { RouteRule } from "./contract";
+import type { RequirementAlternative, RouteRule } from "./contract";
 
 /** The rules are malformed or cannot be enforced cache-safely; the message says which rule and what to change. */
 export class RouteRulesError extends Error {
@@ -13,7 +13,8 @@ export class RouteRulesError extends Error {
   }
 }
 
-const RULE_KEYS = ["route", "scopes", "groups"] as const;
+const RULE_KEYS = ["route", "scopes", "groups", "anyOf"] as const;
+const ALTERNATIVE_KEYS = ["scopes", "groups"] as const;
 // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). Anything else can never be in a scope claim.
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 // Cognito group names: 1-128 letters, marks, symbols, numbers or punctuation (no spaces, no
@@ -68,23 +69,76 @@ export function validateRule(entry: unknown, at: () => string): RouteRule {
   const obj = entry as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
     if (!(RULE_KEYS as readonly string[]).includes(key)) {
-      const hint = key === "scope" || key === "group" ? ` (did you mean "${key}s"?)` : "";
       throw new RouteRulesError(
-        `${at()}: unknown key "${key}"${hint}: a rule has only route, scopes, groups`,
+        `${at()}: unknown key "${key}"${hint(key)}: a rule has only route, scopes, groups, anyOf`,
       );
     }
   }
   if (typeof obj.route !== "string") {
     throw new RouteRulesError(`${at()}: "route" must be a string like "GET /items/{id}"`);
   }
-  const rule: { route: string; scopes?: readonly string[]; groups?: readonly string[] } = {
-    route: obj.route,
-  };
+  if (obj.anyOf === undefined) return Object.freeze({ route: obj.route, ...validateAlternative(obj, at) });
+  if (obj.scopes !== undefined || obj.groups !== undefined) {
+    throw new RouteRulesError(
+      `${at()}: "anyOf" cannot be combined with "scopes" or "groups" in the same rule: move them into ` +
+        `one of the alternatives (an alternative with both means both must hold)`,
+    );
+  }
+  if (!Array.isArray(obj.anyOf)) {
+    throw new RouteRulesError(
+      `${at()}: "anyOf" must be an array of alternatives like [{"scopes":["items/read"]},{"groups":["readers"]}], got ${describe(obj.anyOf)}`,
+    );
+  }
+  if (obj.anyOf.length === 0) {
+    throw new RouteRulesError(
+      `${at()}: "anyOf" is empty, which would deny everyone: list at least one alternative, or remove the key to allow any valid token`,
+    );
+  }
+  const seen = new Set<string>();
+  const anyOf = (obj.anyOf as unknown[]).map((alternative, i) => {
+    const atAlternative = (): string => `${at()}: anyOf[${i}]`;
+    if (typeof alternative !== "object" || alternative === null || Array.isArray(alternative)) {
+      throw new RouteRulesError(
+        `${atAlternative()}: expected an object like {"scopes":["items/read"]}, got ${describe(alternative)}`,
+      );
+    }
+    const alt = alternative as Record<string, unknown>;
+    for (const key of Object.keys(alt)) {
+      if (!(ALTERNATIVE_KEYS as readonly string[]).includes(key)) {
+        throw new RouteRulesError(
+          `${atAlternative()}: unknown key "${key}"${hint(key)}: an alternative has only scopes, groups`,
+        );
+      }
+    }
+    const validated = validateAlternative(alt, atAlternative);
+    if (validated.scopes === undefined && validated.groups === undefined) {
+      // An empty alternative would let any valid token in, making the others pointless.
+      throw new RouteRulesError(
+        `${atAlternative()}: an alternative must name "scopes", "groups" or both; to allow any valid token, remove "anyOf"`,
+      );
+    }
+    const key = JSON.stringify([[...(validated.scopes ?? [])].sort(), [...(validated.groups ?? [])].sort()]);
+    if (seen.has(key)) throw new RouteRulesError(`${atAlternative()}: the same alternative is listed twice`);
+    seen.add(key);
+    return Object.freeze(validated);
+  });
+  return Object.freeze({ route: obj.route, anyOf: Object.freeze(anyOf) });
+}
+
+function hint(key: string): string {
+  if (key === "scope" || key === "group") return ` (did you mean "${key}s"?)`;
+  if (key === "anyof" || key === "any_of" || key === "oneOf") return ' (did you mean "anyOf"?)';
+  return "";
+}
+
+/** `scopes` and `groups` of a rule or of one of its alternatives, validated. */
+function validateAlternative(obj: Record<string, unknown>, at: () => string): RequirementAlternative {
+  const alternative: { scopes?: readonly string[]; groups?: readonly string[] } = {};
   const scopes = validateList(obj.scopes, "scopes", SCOPE_TOKEN, "a scope (no spaces, RFC 6749 §3.3)", at);
   const groups = validateList(obj.groups, "groups", { test: isGroupName }, "a Cognito group name", at);
-  if (scopes) rule.scopes = scopes;
-  if (groups) rule.groups = groups;
-  return Object.freeze(rule);
+  if (scopes) alternative.scopes = scopes;
+  if (groups) alternative.groups = groups;
+  return alternative;
 }
 
 function validateList(

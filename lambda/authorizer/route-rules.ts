@@ -33,7 +33,7 @@
 // reaches which route's requests), overlap-refusal.ts (rule sets that cannot be exact), and here
 // compilation and the per-request decision.
 
-import type { RouteRule } from "./contract";
+import { alternativesOf, type RequirementAlternative, type RouteRule } from "./contract";
 import type { Reason } from "./errors";
 import type { MethodArn } from "./method-arn";
 import {
@@ -236,28 +236,32 @@ function routeMerges(
 const MEMO_LIMIT = 1024;
 
 /**
+/**
  * A rule's requirement, canonical: equal keys mean `allows` gives the same answer for every caller.
- * Every key but `route` is the requirement (scopes, groups, and whatever a rule may add), lists
- * sorted, so this stays right when the rule language grows.
+ * The set of its alternatives (`anyOf`, or the rule's own `scopes` and `groups`), each as its sorted
+ * scopes and sorted groups.
  */
 function requirementKey(rule: RouteRule): string {
-  const entries = Object.entries(rule)
-    .filter(([key]) => key !== "route")
-    .map(([key, value]): [string, unknown] => [
-      key,
-      Array.isArray(value) ? [...(value as unknown[])].map(String).sort() : value,
-    ])
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify(entries);
+  const canonical = alternativesOf(rule).map((a) =>
+    JSON.stringify([
+      a.scopes === undefined ? null : [...a.scopes].sort(),
+      a.groups === undefined ? null : [...a.groups].sort(),
+    ]),
+  );
+  return JSON.stringify([...new Set(canonical)].sort());
 }
 
-/** The one place a rule's requirement is judged against a caller (keep requirementKey in step). */
+/**
+ * Does the caller satisfy the rule's requirement? One of its alternatives (`anyOf`, or the rule's
+ * own `scopes` and `groups`) holds: any of its scopes in the token's scope claim AND any of its
+ * groups in `cognito:groups` (a missing key requires nothing). The one place this is decided (keep
+ * requirementKey in step).
+ */
 function allows(rule: RouteRule, caller: Caller): boolean {
-  const { scopes, groups } = rule;
-  return (
+  const holds = ({ scopes, groups }: RequirementAlternative): boolean =>
     (scopes === undefined || scopes.some((s) => caller.scopes.has(s))) &&
-    (groups === undefined || groups.some((g) => caller.groups.has(g)))
-  );
+    (groups === undefined || groups.some((g) => caller.groups.has(g)));
+  return rule.anyOf === undefined ? holds(rule) : rule.anyOf.some(holds);
 }
 
 class Compiled implements CompiledRouteRules {

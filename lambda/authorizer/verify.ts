@@ -26,10 +26,10 @@ import {
   WaitPeriodNotYetEndedJwkError,
 } from "aws-jwt-verify/error";
 import { SimpleJwksCache, SimplePenaltyBox } from "aws-jwt-verify/jwk";
-import type { CognitoJwtPayload } from "aws-jwt-verify/jwt-model";
+import type { CognitoJwtPayload, JwtHeader, JwtPayload } from "aws-jwt-verify/jwt-model";
 import type { AuthorizerConfig } from "./config";
 import { cognitoIssuer } from "./contract";
-import { AuthorizerError, type Reason, TokenRejectedError } from "./errors";
+import { AuthorizerError, JwksUnavailableError, type Reason, TokenRejectedError } from "./errors";
 import { JwksFetcher, type JwksFetcherOptions } from "./jwks-fetcher";
 
 export type CognitoClaims = CognitoJwtPayload;
@@ -86,25 +86,52 @@ function isCanonicalBase64url(segment: string): boolean {
   return (last & (rest === 2 ? 0b1111 : 0b11)) === 0;
 }
 
+/**
+ * Routes aws-jwt-verify's JWKS requests to each pool's own fetcher. The library asks for Cognito's
+ * URL of the pool whose `iss` the token names (`https://cognito-idp.<region>.amazonaws.com/<pool>/
+ * .well-known/jwks.json`, or the `issuer-cognito-idp` spelling): the pool id in it picks the fetcher,
+ * so a token is only ever checked with the keys of its own pool.
+ */
+class PoolJwksFetchers {
+  constructor(private readonly byPool: ReadonlyMap<string, JwksFetcher>) {}
+
+  fetch(uri: string): Promise<ArrayBuffer> {
+    const pool = /\/([^/]+)\/\.well-known\/jwks\.json$/.exec(uri)?.[1];
+    const fetcher = pool === undefined ? undefined : this.byPool.get(pool);
+    if (fetcher === undefined)
+      return Promise.reject(new JwksUnavailableError("JWKS of an unconfigured pool"));
+    return fetcher.fetch();
+  }
+}
+
 export function createTokenVerifier(
-  config: Pick<AuthorizerConfig, "userPoolId" | "clientIds" | "tokenUse" | "jwksUri">,
+  config: Pick<AuthorizerConfig, "userPoolId" | "clientIds" | "tokenUse" | "jwksUri"> &
+    Partial<Pick<AuthorizerConfig, "extraPools">>,
   options: TokenVerifierOptions = {},
-): TokenVerifier & { readonly fetcher: JwksFetcher } {
+): TokenVerifier & { readonly fetcher: JwksFetcher; readonly fetchers: ReadonlyMap<string, JwksFetcher> } {
   const clockSkewSeconds = options.clockSkewSeconds ?? 60;
   const injected = options.clock;
   const jwksMaxAgeMs = (options.jwksMaxAgeSeconds ?? 900) * 1000;
   const fetcher = new JwksFetcher(config.jwksUri, options);
+  const pools = [
+    { userPoolId: config.userPoolId, clientIds: config.clientIds, tokenUse: config.tokenUse, fetcher },
+    ...(config.extraPools ?? []).map((p) => ({ ...p, fetcher: new JwksFetcher(p.jwksUri, options) })),
+  ];
+  const fetchers = new Map(pools.map((p) => [p.userPoolId, p.fetcher]));
   const jwksCache = new SimpleJwksCache({
-    fetcher,
+    fetcher: new PoolJwksFetchers(fetchers),
     penaltyBox: new SimplePenaltyBox({ waitSeconds: options.unknownKidWaitSeconds ?? 10 }),
   });
+  // One entry per pool: aws-jwt-verify picks the entry by the token's `iss` and checks the token
+  // against that pool's clients and token use only; an `iss` of any other pool is refused.
+  // https://github.com/awslabs/aws-jwt-verify#verifying-jwts-from-multiple-user-pools
   const verifier = CognitoJwtVerifier.create(
-    {
-      userPoolId: config.userPoolId,
-      tokenUse: config.tokenUse,
-      clientId: [...config.clientIds],
+    pools.map((pool) => ({
+      userPoolId: pool.userPoolId,
+      tokenUse: pool.tokenUse,
+      clientId: [...pool.clientIds],
       // Runs after the signature and the standard claims have been checked.
-      customJwtCheck: ({ header, payload }) => {
+      customJwtCheck: ({ header, payload }: { header: JwtHeader; payload: JwtPayload }) => {
         // RFC 7515 §4.1.11: a recipient that does not understand a `crit` extension must reject.
         if (header.crit !== undefined) throw new TokenRejectedError("malformed_token", "crit header present");
         // The library checks exp only when present; a token that never expires is not acceptable.
@@ -120,7 +147,7 @@ export function createTokenVerifier(
           throw new TokenRejectedError("issued_in_future", "iat is in the future beyond the clock skew");
         }
       },
-    },
+    })),
     { jwksCache },
   );
 
@@ -138,6 +165,7 @@ export function createTokenVerifier(
 
   return {
     fetcher,
+    fetchers,
     async verify(token) {
       if (Date.now() >= refreshAt) {
         refreshAt = Date.now() + 30_000; // one refresh in flight at a time

@@ -22,6 +22,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import jwt from "jsonwebtoken";
 import { writeOutputsFile } from "../../infra/local/stack";
+import { clientCredentialsToken, TokenEndpointError } from "../../scripts/lib/client-token";
 import { bearer, call, type E2eTarget, isLocal, REPO_ROOT, startTarget } from "../helpers/local-stack";
 
 const itLocal = isLocal ? it : it.skip;
@@ -212,6 +213,79 @@ describe("sample API end to end", () => {
     // Assert
     expect(new Set(statuses)).toEqual(new Set([200]));
     expect(stats.authorizerInvocations).toBe(before + 1);
+  });
+
+  describe("a machine client (client_credentials)", () => {
+    // The stack's confidential client: its secret read with DescribeUserPoolClient, its token from
+    // the TokenEndpoint output (locally the emulator's token endpoint; deployed, the pool domain's).
+    const machine = (scope?: string) =>
+      clientCredentialsToken(
+        { stackName: "sample", values: target.outputs },
+        scope === undefined ? {} : { scope },
+      );
+
+    it("reads items with the items/read scope (200) and is told apart from a user in /me", async () => {
+      // Arrange
+      const token = await machine("items/read");
+      // Act
+      const items = await call(`${api}items`, bearer(token));
+      const me = await call(`${api}me`, bearer(token));
+      // Assert
+      expect(items.status).toBe(200);
+      expect(me.status).toBe(200);
+      expect((me.json as { identity: Record<string, unknown> }).identity).toMatchObject({
+        callerType: "client",
+        username: "",
+        sub: target.outputs["MachineClientId"],
+        clientId: target.outputs["MachineClientId"],
+        scope: "items/read",
+        groups: "",
+      });
+    });
+
+    it("is refused writing without the items/write scope (403) and allowed with it", async () => {
+      const reader = await machine("items/read");
+      const writer = await machine("items/write");
+      const post = (token: string) =>
+        call(`${api}items`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+          body: JSON.stringify({ name: "from a machine" }),
+        });
+      expect((await post(reader)).status).toBe(403);
+      expect((await post(writer)).status).toBe(201);
+      // Scopes never stand in for groups: DELETE is for the admins group only.
+      expect((await call(`${api}items/1`, { method: "DELETE", ...bearer(writer) })).status).toBe(403);
+    });
+
+    it("cannot obtain a token with a scope it was not granted, nor with a wrong secret", async () => {
+      await expect(machine("items/delete")).rejects.toEqual(new TokenEndpointError(400, "invalid_scope"));
+      await expect(machine("openid")).rejects.toEqual(new TokenEndpointError(400, "invalid_scope"));
+      await expect(
+        clientCredentialsToken(
+          { stackName: "sample", values: target.outputs },
+          { credentials: { clientId: target.outputs["MachineClientId"] as string, secret: "wrong" } },
+        ),
+      ).rejects.toEqual(new TokenEndpointError(400, "invalid_client"));
+    });
+
+    itLocal("invokes the authorizer once for a machine token across routes (cache)", async () => {
+      // Arrange
+      const token = await machine();
+      const stats = target.local!.gateway.stats;
+      const before = stats.authorizerInvocations;
+      // Act
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        for (const route of ["me", "items", `items/${i}`, "admin/stats"]) {
+          statuses.push((await call(`${api}${route}`, bearer(token))).status);
+        }
+      }
+      // Assert: allowed by scope where the rules say so, denied on the admins' routes, one invocation.
+      expect(statuses.filter((s) => s === 403)).toHaveLength(4);
+      expect(statuses.every((s) => s === 403 || s === 200 || s === 404)).toBe(true);
+      expect(stats.authorizerInvocations).toBe(before + 1);
+    });
   });
 
   it("refuses a disabled user's fresh sign-in", async () => {

@@ -64,6 +64,7 @@ export async function startTarget(
       context: { allowUserPasswordAuth: "true" },
       apiPort: 0,
       cognitoPort: 0,
+      tokenPort: 0,
       stateDirectory: scratch,
     });
   } catch (err) {

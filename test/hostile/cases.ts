@@ -13,6 +13,7 @@ import {
   accessClaims,
   b64url,
   type Claims,
+  clientCredentialsClaims,
   type Header,
   idClaims,
   nowSeconds,
@@ -600,5 +601,47 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     name: "REQUEST: multiValueHeaders entry a string, not an array",
     reason: "malformed_event",
     event: (ctx) => requestEvent(null, { Authorization: `Bearer ${valid(ctx)}` }),
+  },
+  // --- machine clients (client_credentials) and pools ---------------------------------------------------
+  {
+    name: "client_credentials token of a client that is not allowed",
+    reason: "wrong_client",
+    event: (ctx) => bearer(signToken(ctx.key, clientCredentialsClaims({ client_id: OTHER_CLIENT_ID }))),
+  },
+  {
+    name: "client_credentials shape with sub another client's id (not its own)",
+    reason: "invalid_claims",
+    event: (ctx) => bearer(signToken(ctx.key, clientCredentialsClaims({ sub: OTHER_CLIENT_ID }))),
+  },
+  {
+    name: "user access token with its username removed (posing as a client)",
+    reason: "invalid_claims",
+    event: (ctx) => {
+      const claims = accessClaims();
+      delete claims.username;
+      return bearer(signToken(ctx.key, claims));
+    },
+  },
+  {
+    name: "client_credentials token with username tampered in (signature kept)",
+    reason: "bad_signature",
+    event: (ctx) => bearer(tamper(signToken(ctx.key, clientCredentialsClaims()), { username: "admin" })),
+  },
+  {
+    name: "client_credentials token with cognito:groups tampered in (signature kept)",
+    reason: "bad_signature",
+    event: (ctx) =>
+      bearer(tamper(signToken(ctx.key, clientCredentialsClaims()), { "cognito:groups": ["admins"] })),
+  },
+  {
+    name: "iss of an unconfigured pool of the same region",
+    reason: "wrong_issuer",
+    event: (ctx) =>
+      bearer(
+        signToken(
+          ctx.key,
+          accessClaims({ iss: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other" }),
+        ),
+      ),
   },
 ];

@@ -2,12 +2,21 @@
 // (a) a mutated token is never accepted unless it is the original string;
 // (b) a mutated `Bearer <token>` header is accepted exactly when an independent RFC 6750 oracle says
 //     it carries the original token;
-// (c) no event whatsoever makes the handler throw anything but Error("Unauthorized").
+// (c) no event whatsoever makes the handler throw anything but Error("Unauthorized");
+// (d) for random rules with alternatives (`anyOf`) and random callers (users and machine clients), the policy the authorizer
+//     returns for any request, judged by the IAM evaluator on every route, is the rules' decision.
 
 import fc from "fast-check";
 import { MAX_AUTHORIZATION_HEADER_LENGTH } from "../../lambda/authorizer/bearer-token";
 import { API_PREFIX, Harness, methodArn, requestEvent, tokenEvent } from "../helpers/harness";
-import { accessClaims, b64url, generateTestKey, signToken } from "../../tools/issuer";
+import { evaluatePolicy } from "../helpers/iam-evaluator";
+import {
+  accessClaims,
+  b64url,
+  clientCredentialsClaims,
+  generateTestKey,
+  signToken,
+} from "../../tools/issuer";
 
 const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -255,6 +264,53 @@ function eventArb(token: string): fc.Arbitrary<unknown> {
   );
 }
 
+// --- (d) rules with alternatives, through the real authorizer -------------------------------------------
+
+interface Alternative {
+  scopes?: string[];
+  groups?: string[];
+}
+type Requirement = Alternative & { anyOf?: Alternative[] };
+
+const SCOPES = ["items/read", "items/write"];
+const GROUPS = ["readers", "admins"];
+// Routes whose globs never over-deny one another, so every requirement assignment is accepted; each
+// with concrete requests (the trailing-slash spelling included) to judge the cached policy on.
+const ROUTES: [string, string[]][] = [
+  ["GET /me", ["GET /me"]],
+  ["GET /items", ["GET /items", "GET /items/"]],
+  ["POST /items", ["POST /items"]],
+  ["GET /items/{id}", ["GET /items/42", "GET /items/42/"]],
+  ["DELETE /items/{id}", ["DELETE /items/7"]],
+  ["GET /admin/{proxy+}", ["GET /admin/a/b", "GET /admin/x/"]],
+];
+
+const someOf = (values: string[]) =>
+  fc.subarray(values, { minLength: 0 }).map((v) => (v.length === 0 ? undefined : v));
+const alternativeArb = fc
+  .record({ scopes: someOf(SCOPES), groups: someOf(GROUPS) })
+  .map(({ scopes, groups }): Alternative => ({
+    ...(scopes ? { scopes } : {}),
+    ...(groups ? { groups } : {}),
+  }));
+const requirementArb: fc.Arbitrary<Requirement> = fc.oneof(
+  alternativeArb,
+  fc
+    .uniqueArray(
+      alternativeArb.filter((a) => a.scopes !== undefined || a.groups !== undefined),
+      { minLength: 1, maxLength: 3, selector: (a) => JSON.stringify([a.scopes ?? [], a.groups ?? []]) },
+    )
+    .map((anyOf) => ({ anyOf })),
+);
+
+/** Independent of route-rules.ts: one alternative holds, each of its keys by any one value. */
+function oracleAllows(r: Requirement, scopes: string[], groups: string[]): boolean {
+  const holds = (a: Alternative): boolean =>
+    (a.scopes === undefined || a.scopes.some((s) => scopes.includes(s))) &&
+    (a.groups === undefined || a.groups.some((g) => groups.includes(g)));
+  return r.anyOf ? r.anyOf.some(holds) : holds(r);
+}
+
 describe("properties of the authorizer", () => {
   let h: Harness;
   let original: string;
@@ -342,4 +398,77 @@ describe("properties of the authorizer", () => {
       { numRuns: 3000 },
     );
   });
+
+  it("(d) with alternatives in the rules, the policy from any request decides every route as the rules do", async () => {
+    let withAnyOf = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(requirementArb, { minLength: ROUTES.length, maxLength: ROUTES.length }),
+        someOf([...SCOPES, "aws.cognito.signin.user.admin"]),
+        someOf(GROUPS),
+        fc.nat(),
+        fc.boolean(),
+        async (requirements, scopes = [], userGroups = [], pick, asClient) => {
+          // A machine client (client_credentials token) carries scopes and never groups.
+          const groups = asClient ? [] : userGroups;
+          // Arrange: the rules, and a caller's token signed with the harness's real key.
+          const rules = ROUTES.map(([route], i) => ({ route, ...requirements[i] }));
+          if (rules.some((r) => r.anyOf)) withAnyOf += 1;
+          const run = await Harness.start({
+            keys: [h.key],
+            env: { ROUTE_RULES: JSON.stringify(rules) },
+            logLevel: "WARN",
+          });
+          try {
+            const token = signToken(
+              h.key,
+              asClient
+                ? clientCredentialsClaims({ scope: scopes.join(" ") })
+                : accessClaims({
+                    scope: scopes.join(" "),
+                    "cognito:groups": groups.length ? groups : undefined,
+                  }),
+            );
+            const requests = ROUTES.flatMap(([, rs], i) => rs.map((r) => ({ request: r, rule: i })));
+            const first = requests[pick % requests.length] as { request: string; rule: number };
+            const [method, path] = first.request.split(" ") as [string, string];
+
+            // Act: the request that produced the (cached) policy.
+            const outcome = await outcomeOfRun(run, tokenEvent(`Bearer ${token}`, method, path));
+
+            // Assert: that policy, on every request of every route, is the rules' decision.
+            const document = outcome.policyDocument;
+            for (const { request, rule } of requests) {
+              const [m, p] = request.split(" ") as [string, string];
+              const expected = oracleAllows(requirements[rule] as Requirement, scopes, groups)
+                ? "Allow"
+                : "Deny";
+              const actual = evaluatePolicy(document, methodArn(m, p)).decision;
+              expect({ rules, scopes, groups, first: first.request, request, actual }).toEqual({
+                rules,
+                scopes,
+                groups,
+                first: first.request,
+                request,
+                actual: expected,
+              });
+            }
+          } finally {
+            await run.close();
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+    expect(withAnyOf).toBeGreaterThan(50);
+  });
 });
+
+async function outcomeOfRun(
+  run: Harness,
+  event: unknown,
+): Promise<{ policyDocument: Parameters<typeof evaluatePolicy>[0] }> {
+  const outcome = await run.run(event);
+  if (outcome.kind !== "policy") throw new Error(`expected a policy, got ${outcome.kind}`);
+  return outcome.result;
+}

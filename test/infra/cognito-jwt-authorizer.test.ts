@@ -28,6 +28,7 @@ import {
 } from "../../index";
 import { compileRouteRules } from "../../lambda/authorizer/route-rules";
 import { HANDLER_DIST } from "../../tools/build-handler";
+import { loadConfig } from "../../lambda/authorizer/config";
 import { testApp } from "../helpers/cdk-app";
 import { shippedAuthorizer } from "../helpers/shipped-rules";
 
@@ -519,3 +520,77 @@ function methodsUsing(stack: Stack): string[] {
     .filter((m) => m.Properties.AuthorizationType === "CUSTOM")
     .map((m) => m.Properties.HttpMethod as string);
 }
+
+describe("extraUserPools (EXTRA_USER_POOLS)", () => {
+  test("each extra pool reaches EXTRA_USER_POOLS with its clients, and the authorizer's config loader accepts it", () => {
+    // Protects: the environment contract of several pools, as the cold start reads it.
+    const app = testApp();
+    const stack = new Stack(app, "Test");
+    const extra = {
+      userPool: UserPool.fromUserPoolId(stack, "PoolB", "eu-west-1_PoolB"),
+      userPoolClients: [UserPoolClient.fromUserPoolClientId(stack, "B1", "bclient1")],
+      tokenUse: AuthorizerTokenUse.ID,
+    };
+    new CognitoJwtAuthorizer(stack, "Authorizer", {
+      api: new RestApi(stack, "Api"),
+      userPool: UserPool.fromUserPoolId(stack, "Pool", "us-east-1_AbC123"),
+      userPoolClients: [UserPoolClient.fromUserPoolClientId(stack, "Web", "webclient1")],
+      extraUserPools: [extra],
+      routes: [{ method: "GET", path: "/me", integration: new MockIntegration(), rule: {} }],
+    });
+    const [fn] = Object.values(Template.fromStack(stack).findResources("AWS::Lambda::Function")).filter(
+      (r) =>
+        (r as { Properties: { Environment?: { Variables?: Record<string, unknown> } } }).Properties
+          .Environment?.Variables?.["ROUTE_RULES_FILE"] !== undefined,
+    ) as [{ Properties: { Environment: { Variables: Record<string, string> } } }];
+    const env = fn.Properties.Environment.Variables;
+    expect(JSON.parse(env["EXTRA_USER_POOLS"] as string)).toEqual([
+      { userPoolId: "eu-west-1_PoolB", clientIds: ["bclient1"], tokenUse: "id" },
+    ]);
+    expect(
+      loadConfig({
+        ...env,
+        ROUTE_RULES: "*",
+        ROUTE_RULES_FILE: undefined,
+        ROUTE_RULES_COMPLETE: undefined,
+      }).extraPools.map((p) => p.userPoolId),
+    ).toEqual(["eu-west-1_PoolB"]);
+  });
+
+  test.each([
+    [
+      "a pool with no client",
+      (p: UserPool | ReturnType<typeof UserPool.fromUserPoolId>) => [{ userPool: p, userPoolClients: [] }],
+      /extraUserPools\[0\] has no userPoolClients/,
+    ],
+  ])("refuses %s at synth", (_, extras, message) => {
+    const app = testApp();
+    const stack = new Stack(app, "Test");
+    const other = UserPool.fromUserPoolId(stack, "PoolB", "eu-west-1_PoolB");
+    expect(
+      () =>
+        new CognitoJwtAuthorizer(stack, "Authorizer", {
+          api: new RestApi(stack, "Api"),
+          userPool: UserPool.fromUserPoolId(stack, "Pool", "us-east-1_AbC123"),
+          userPoolClients: [UserPoolClient.fromUserPoolClientId(stack, "Web", "webclient1")],
+          extraUserPools: extras(other),
+        }),
+    ).toThrow(message);
+  });
+
+  test("refuses the main pool again as an extra pool", () => {
+    const app = testApp();
+    const stack = new Stack(app, "Test");
+    const pool = UserPool.fromUserPoolId(stack, "Pool", "us-east-1_AbC123");
+    const web = UserPoolClient.fromUserPoolClientId(stack, "Web", "webclient1");
+    expect(
+      () =>
+        new CognitoJwtAuthorizer(stack, "Authorizer", {
+          api: new RestApi(stack, "Api"),
+          userPool: pool,
+          userPoolClients: [web],
+          extraUserPools: [{ userPool: pool, userPoolClients: [web] }],
+        }),
+    ).toThrow(/extraUserPools\[0\] names a user pool that is already configured/);
+  });
+});

@@ -8,6 +8,7 @@ import { ACCESS_LOG_FIELDS } from "../../infra/constructs/protected-rest-api";
 import { sampleRoutes } from "../../infra/routes";
 import { CognitoAuthorizerSampleStack, SAMPLE_STACK_ID } from "../../infra/sample-stack";
 import { compileRouteRules } from "../../lambda/authorizer/route-rules";
+import { parseMethodArn } from "../../lambda/authorizer/method-arn";
 import { testApp } from "../helpers/cdk-app";
 import { shippedAuthorizer } from "../helpers/shipped-rules";
 
@@ -119,7 +120,17 @@ describe("sample stack (default context)", () => {
     const env = props.Environment.Variables;
     expect(env).toEqual({
       USER_POOL_ID: { Ref: expect.stringMatching(/^IdentityUserPool/) },
-      CLIENT_ID: { Ref: expect.stringMatching(/^IdentityUserPoolClient/) },
+      // The public client (users) and the machine client (client_credentials).
+      CLIENT_ID: {
+        "Fn::Join": [
+          "",
+          [
+            { Ref: expect.stringMatching(/^IdentityUserPoolClient/) },
+            ",",
+            { Ref: expect.stringMatching(/^IdentityUserPoolMachineClient/) },
+          ],
+        ],
+      },
       TOKEN_USE: "access",
       ROUTE_RULES_FILE: "route-rules.json",
       ROUTE_RULES_COMPLETE: "true",
@@ -273,10 +284,20 @@ describe("sample stack (default context)", () => {
     ]);
   });
 
-  test("outputs are exactly ApiUrl, UserPoolId, UserPoolClientId, Region, without exports", () => {
-    // Protects: the names the README, the e2e suite and the local stack read.
+  test("outputs are exactly ApiUrl, UserPoolId, UserPoolClientId, MachineClientId, Region, without exports", () => {
+    // Protects: the names the README, the e2e suite and the local stack read. (TokenEndpoint only
+    // with a Cognito domain: see the test of cognitoDomainPrefix.)
     const outputs = template.findOutputs("*");
-    expect(Object.keys(outputs).sort()).toEqual(["ApiUrl", "Region", "UserPoolClientId", "UserPoolId"]);
+    expect(Object.keys(outputs).sort()).toEqual([
+      "ApiUrl",
+      "MachineClientId",
+      "Region",
+      "UserPoolClientId",
+      "UserPoolId",
+    ]);
+    expect(outputs.MachineClientId!.Value).toEqual({
+      Ref: expect.stringMatching(/^IdentityUserPoolMachineClient/),
+    });
     for (const output of Object.values(outputs)) expect(output.Export).toBeUndefined();
     expect(outputs.UserPoolId!.Value).toEqual({ Ref: expect.stringMatching(/^IdentityUserPool/) });
     expect(outputs.UserPoolClientId!.Value).toEqual({
@@ -376,12 +397,45 @@ describe("sample stack variants (context)", () => {
   });
 });
 
+describe("machine client", () => {
+  test("is confidential, with the client_credentials grant only and exactly the items scopes", () => {
+    // Protects: machine-to-machine callers can get a token with the scopes the items rules name,
+    // and the client can do nothing else (no user sign-in flows, no authorization code).
+    const template = sampleTemplate({});
+    const machine = Object.entries(template.findResources("AWS::Cognito::UserPoolClient")).filter(([id]) =>
+      id.startsWith("IdentityUserPoolMachineClient"),
+    );
+    expect(machine).toHaveLength(1);
+    const [, resource] = machine[0] as [string, { Properties: Record<string, unknown> }];
+    expect(resource.Properties).toMatchObject({
+      GenerateSecret: true,
+      AllowedOAuthFlows: ["client_credentials"],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: [
+        { "Fn::Join": ["", [{ Ref: expect.stringMatching(/^IdentityResourceServer/) }, "/read"]] },
+        { "Fn::Join": ["", [{ Ref: expect.stringMatching(/^IdentityResourceServer/) }, "/write"]] },
+      ],
+    });
+  });
+
+  test("a Cognito domain adds the TokenEndpoint output (the pool domain's /oauth2/token)", () => {
+    // Protects: `npm run token -- --client --outputs cdk-outputs.json` finds the deployed endpoint.
+    const outputs = sampleTemplate({ cognitoDomainPrefix: "items-sample-test" }).findOutputs("*");
+    expect(JSON.stringify(outputs.TokenEndpoint?.Value)).toContain("/oauth2/token");
+  });
+});
+
 describe.each([
-  { name: "default (group rules)", context: {}, requireOAuthScopes: false },
+  { name: "default (the scope or the group)", context: {}, requireOAuthScopes: false },
   { name: "requireOAuthScopes=true", context: { requireOAuthScopes: "true" }, requireOAuthScopes: true },
 ])("route rules shipped with the function, $name", ({ context, requireOAuthScopes }) => {
   let template: Template;
-  let rules: { route: string; scopes?: readonly string[]; groups?: readonly string[] }[];
+  let rules: {
+    route: string;
+    scopes?: readonly string[];
+    groups?: readonly string[];
+    anyOf?: readonly { scopes?: readonly string[]; groups?: readonly string[] }[];
+  }[];
   beforeAll(() => {
     const stack = sampleStack(context);
     template = Template.fromStack(stack);
@@ -425,10 +479,22 @@ describe.each([
       (g) => g.Properties.GroupName,
     );
     for (const rule of rules) {
-      for (const group of rule.groups ?? []) expect(groups).toContain(group);
-      for (const scope of rule.scopes ?? []) expect(["items/read", "items/write"]).toContain(scope);
+      for (const alternative of rule.anyOf ?? [rule]) {
+        for (const group of alternative.groups ?? []) expect(groups).toContain(group);
+        for (const scope of alternative.scopes ?? []) expect(["items/read", "items/write"]).toContain(scope);
+      }
     }
-    const usesScopes = rules.some((r) => r.scopes !== undefined);
-    expect(usesScopes).toBe(requireOAuthScopes);
+  });
+
+  test("lets machine clients (scopes, no groups) and password users (groups, no custom scopes) both read items", () => {
+    // Protects: the default profile serves both kinds of callers; requireOAuthScopes serves OAuth sign-in.
+    const compiled = compileRouteRules(rules);
+    const arn = (method: string, path: string) =>
+      parseMethodArn(`arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/${method}${path}`);
+    const machine = { scopes: new Set(["items/read"]), groups: new Set<string>() };
+    const reader = { scopes: new Set(["aws.cognito.signin.user.admin"]), groups: new Set(["readers"]) };
+    expect(compiled.decide(machine, arn("GET", "/items")).allowed).toBe(true);
+    expect(compiled.decide(machine, arn("POST", "/items")).allowed).toBe(false);
+    expect(compiled.decide(reader, arn("GET", "/items")).allowed).toBe(!requireOAuthScopes);
   });
 });

@@ -1,14 +1,18 @@
 import {
   accessClaims,
+  clientCredentialsClaims,
   generateTestKey,
   idClaims,
   OTHER_CLIENT_ID,
   signToken,
   TEST_CLIENT_ID,
+  TEST_USER_POOL_ID,
 } from "../../tools/issuer";
 import fc from "fast-check";
 import { createAuthorizer, groupsContext } from "../../lambda/authorizer/authorizer";
 import { API_PREFIX, Harness, methodArn, outcomeOf, requestEvent, tokenEvent } from "../helpers/harness";
+import { evaluatePolicy } from "../helpers/iam-evaluator";
+import { JwksServer } from "../../tools/jwks-server";
 
 describe("authorizer without route rules", () => {
   let h: Harness;
@@ -39,6 +43,8 @@ describe("authorizer without route rules", () => {
     if (outcome.kind !== "policy") throw new Error(`expected a policy, got ${outcome.kind}`);
     expect(outcome.result.context).toEqual({
       sub: "11111111-2222-3333-4444-555555555555",
+      callerType: "user",
+      userPoolId: TEST_USER_POOL_ID,
       username: "reader",
       clientId: TEST_CLIENT_ID,
       tokenUse: "access",
@@ -159,6 +165,164 @@ describe("decision lines at the default log level (INFO)", () => {
     expect(h.logs.decisions()).toEqual([
       expect.objectContaining({ level: "WARN", outcome: "unauthorized", reason: "wrong_client" }),
     ]);
+  });
+});
+
+describe("machine clients (client_credentials access tokens)", () => {
+  // The sample's items rules: the scope (machine clients) OR the group (users signed in with a password).
+  const rules = [
+    { route: "GET /me" },
+    { route: "GET /items", anyOf: [{ scopes: ["items/read"] }, { groups: ["readers", "admins"] }] },
+    { route: "POST /items", anyOf: [{ scopes: ["items/write"] }, { groups: ["admins"] }] },
+    { route: "DELETE /items/{id}", groups: ["admins"] },
+  ];
+  let h: Harness;
+  beforeAll(async () => {
+    h = await Harness.start({ env: { ROUTE_RULES: JSON.stringify(rules) } });
+  });
+  afterAll(() => h.close());
+
+  it("tells the backend the caller is a client: its id as principal, no username, its scopes", async () => {
+    // Arrange
+    const token = signToken(h.key, clientCredentialsClaims({ scope: "items/read items/write" }));
+    // Act
+    const outcome = await h.run(tokenEvent(`Bearer ${token}`, "GET", "/me"));
+    // Assert
+    if (outcome.kind !== "policy") throw new Error(`expected a policy, got ${outcome.kind}`);
+    expect(outcome.result.principalId).toBe(TEST_CLIENT_ID);
+    expect(outcome.result.context).toEqual({
+      sub: TEST_CLIENT_ID,
+      callerType: "client",
+      userPoolId: TEST_USER_POOL_ID,
+      username: "",
+      clientId: TEST_CLIENT_ID,
+      tokenUse: "access",
+      scope: "items/read items/write",
+      groups: "",
+    });
+  });
+
+  it.each<[string, string, string, "Allow" | "Deny"]>([
+    ["items/read", "GET", "/items", "Allow"],
+    ["items/read", "POST", "/items", "Deny"],
+    ["items/write", "POST", "/items", "Allow"],
+    ["items/write", "GET", "/items", "Deny"],
+    ["items/read items/write", "DELETE", "/items/1", "Deny"], // groups only: a client has none
+    ["", "GET", "/me", "Allow"],
+    ["", "GET", "/items", "Deny"],
+  ])(
+    "a client with scope %j: %s %s is %s, the scope rules applying as to users",
+    async (scope, method, path, effect) => {
+      // Arrange
+      const token = signToken(h.key, clientCredentialsClaims({ scope }));
+      // Act
+      const outcome = await h.run(tokenEvent(`Bearer ${token}`, method, path));
+      // Assert
+      if (outcome.kind !== "policy") throw new Error(`expected a policy, got ${outcome.kind}`);
+      expect(evaluatePolicy(outcome.result.policyDocument, methodArn(method, path)).decision).toBe(effect);
+      expect(h.logs.decisions()).toEqual([
+        expect.objectContaining({
+          outcome: effect === "Allow" ? "allow" : "deny",
+          principal: TEST_CLIENT_ID,
+        }),
+      ]);
+    },
+  );
+
+  it("gives a user signed in with a password (a group, no custom scope) the same routes through the group", async () => {
+    const token = signToken(
+      h.key,
+      accessClaims({ scope: "aws.cognito.signin.user.admin", "cognito:groups": ["readers"] }),
+    );
+    const outcome = await h.run(tokenEvent(`Bearer ${token}`, "GET", "/items"));
+    if (outcome.kind !== "policy") throw new Error(`expected a policy, got ${outcome.kind}`);
+    expect(outcome.result.context).toMatchObject({ callerType: "user", username: "reader" });
+    expect(evaluatePolicy(outcome.result.policyDocument, methodArn("GET", "/items")).decision).toBe("Allow");
+    expect(evaluatePolicy(outcome.result.policyDocument, methodArn("POST", "/items")).decision).toBe("Deny");
+  });
+
+  it("refuses a client token of a client that is not allowed (401 wrong_client)", async () => {
+    const token = signToken(h.key, clientCredentialsClaims({ client_id: OTHER_CLIENT_ID }));
+    expect((await h.run(tokenEvent(`Bearer ${token}`))).kind).toBe("unauthorized");
+    expect(h.logs.decisions()).toEqual([expect.objectContaining({ reason: "wrong_client" })]);
+  });
+
+  it("refuses an access token with no username whose subject is not its client (neither shape Cognito issues)", async () => {
+    const token = signToken(h.key, clientCredentialsClaims({ sub: "11111111-2222-3333-4444-555555555555" }));
+    expect((await h.run(tokenEvent(`Bearer ${token}`))).kind).toBe("unauthorized");
+    expect(h.logs.decisions()).toEqual([expect.objectContaining({ reason: "invalid_claims" })]);
+  });
+
+  it("refuses a user access token with an empty username", async () => {
+    const token = signToken(h.key, accessClaims({ username: "" }));
+    expect((await h.run(tokenEvent(`Bearer ${token}`))).kind).toBe("unauthorized");
+    expect(h.logs.decisions()).toEqual([expect.objectContaining({ reason: "invalid_claims" })]);
+  });
+});
+
+describe("several user pools (EXTRA_USER_POOLS)", () => {
+  // Pool A is the harness's (USER_POOL_ID, CLIENT_ID, its key); pool B has its own key, served by
+  // its own loopback JWKS, and its own client; pool C is configured nowhere.
+  const POOL_B = "eu-west-1_PoolB";
+  const CLIENT_B = "clientb0000000000000000001";
+  const issuer = (pool: string) =>
+    `https://cognito-idp.${pool.split("_")[0] as string}.amazonaws.com/${pool}`;
+  const keyB = generateTestKey();
+  let jwksB: JwksServer;
+  let h: Harness;
+  beforeAll(async () => {
+    jwksB = await JwksServer.start([keyB.jwk]);
+    h = await Harness.start({
+      env: {
+        EXTRA_USER_POOLS: JSON.stringify([{ userPoolId: POOL_B, clientIds: [CLIENT_B], jwksUri: jwksB.url }]),
+      },
+    });
+  });
+  afterAll(async () => {
+    await h.close();
+    await jwksB.stop();
+  });
+
+  it("accepts a token of each pool with that pool's client, and names the pool in the context", async () => {
+    // Arrange
+    const tokenA = signToken(h.key, accessClaims());
+    const tokenB = signToken(keyB, accessClaims({ iss: issuer(POOL_B), client_id: CLIENT_B }));
+    // Act
+    const a = await h.run(tokenEvent(`Bearer ${tokenA}`));
+    const b = await h.run(tokenEvent(`Bearer ${tokenB}`));
+    // Assert
+    if (a.kind !== "policy" || b.kind !== "policy")
+      throw new Error(`expected policies, got ${a.kind}, ${b.kind}`);
+    expect(a.result.context).toMatchObject({ userPoolId: TEST_USER_POOL_ID, clientId: TEST_CLIENT_ID });
+    expect(b.result.context).toMatchObject({ userPoolId: POOL_B, clientId: CLIENT_B });
+  });
+
+  it.each<[string, () => string, string]>([
+    [
+      "pool A's token with pool B's client",
+      () => signToken(h.key, accessClaims({ client_id: CLIENT_B })),
+      "wrong_client",
+    ],
+    [
+      "pool B's token with pool A's client",
+      () => signToken(keyB, accessClaims({ iss: issuer(POOL_B) })),
+      "wrong_client",
+    ],
+    [
+      "pool B's iss signed with pool A's key",
+      () => signToken(h.key, accessClaims({ iss: issuer(POOL_B), client_id: CLIENT_B })),
+      "unknown_kid",
+    ],
+    ["pool A's iss signed with pool B's key", () => signToken(keyB, accessClaims()), "unknown_kid"],
+    [
+      "the iss of a third pool",
+      () => signToken(h.key, accessClaims({ iss: issuer("us-east-1_PoolC") })),
+      "wrong_issuer",
+    ],
+  ])("refuses %s (401)", async (_, token, reason) => {
+    const outcome = await h.run(tokenEvent(`Bearer ${token()}`));
+    expect(outcome.kind).toBe("unauthorized");
+    expect(h.logs.decisions()).toEqual([expect.objectContaining({ outcome: "unauthorized", reason })]);
   });
 });
 

@@ -154,3 +154,113 @@ describe("loadConfig", () => {
     });
   });
 });
+
+describe("EXTRA_USER_POOLS (several pools)", () => {
+  const pools = (value: unknown) => ({ ...BASE, EXTRA_USER_POOLS: JSON.stringify(value) });
+
+  it("is no extra pool when unset or blank", () => {
+    expect(loadConfig(BASE).extraPools).toEqual([]);
+    expect(loadConfig({ ...BASE, EXTRA_USER_POOLS: " " }).extraPools).toEqual([]);
+  });
+
+  it("gives each pool its own clients, token use (default TOKEN_USE) and Cognito JWKS URL (or jwksUri)", () => {
+    const config = loadConfig({
+      ...pools([
+        { userPoolId: "eu-west-1_Other1", clientIds: ["client2", "client3"] },
+        {
+          userPoolId: "us-east-1_Ids",
+          clientIds: ["client4"],
+          tokenUse: "id",
+          jwksUri: "http://127.0.0.1:1/k",
+        },
+      ]),
+    });
+    expect(config.extraPools.map((p) => ({ ...p, jwksUri: p.jwksUri.href }))).toEqual([
+      {
+        userPoolId: "eu-west-1_Other1",
+        clientIds: ["client2", "client3"],
+        tokenUse: "access",
+        jwksUri: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other1/.well-known/jwks.json",
+      },
+      {
+        userPoolId: "us-east-1_Ids",
+        clientIds: ["client4"],
+        tokenUse: "id",
+        jwksUri: "http://127.0.0.1:1/k",
+      },
+    ]);
+  });
+
+  it.each<[string, Record<string, string>, RegExp]>([
+    [
+      "not JSON",
+      { ...BASE, EXTRA_USER_POOLS: "[{" },
+      /^Environment variable EXTRA_USER_POOLS: is not valid JSON/,
+    ],
+    ["an empty list", pools([]), /EXTRA_USER_POOLS: expected a non-empty JSON array/],
+    ["an object", pools({ userPoolId: "us-east-1_B" }), /EXTRA_USER_POOLS: expected a non-empty JSON array/],
+    [
+      "a bad pool id",
+      pools([{ userPoolId: "pool-b", clientIds: ["c2"] }]),
+      /\[0\]: "userPoolId" must be a Cognito user pool id/,
+    ],
+    [
+      "a pool with no client",
+      pools([{ userPoolId: "us-east-1_B" }]),
+      /\[0\]: user pool us-east-1_B has no client/,
+    ],
+    [
+      "a pool with an empty client list",
+      pools([{ userPoolId: "us-east-1_B", clientIds: [] }]),
+      /has no client/,
+    ],
+    [
+      "a bad client id",
+      pools([{ userPoolId: "us-east-1_B", clientIds: ["a b"] }]),
+      /"clientIds" must contain app client ids/,
+    ],
+    [
+      "USER_POOL_ID again",
+      pools([{ userPoolId: "us-east-1_AbC123", clientIds: ["c2"] }]),
+      /user pool us-east-1_AbC123 is listed twice \(it is USER_POOL_ID\)/,
+    ],
+    [
+      "the same pool twice",
+      pools([
+        { userPoolId: "us-east-1_B", clientIds: ["c2"] },
+        { userPoolId: "us-east-1_B", clientIds: ["c3"] },
+      ]),
+      /\[1\]: user pool us-east-1_B is listed twice/,
+    ],
+    [
+      "CLIENT_ID's client under another pool",
+      pools([{ userPoolId: "us-east-1_B", clientIds: ["client1"] }]),
+      /client client1 is listed under user pools us-east-1_AbC123 and us-east-1_B/,
+    ],
+    [
+      "one client under two extra pools",
+      pools([
+        { userPoolId: "us-east-1_B", clientIds: ["c2"] },
+        { userPoolId: "us-east-1_C", clientIds: ["c2"] },
+      ]),
+      /client c2 is listed under user pools us-east-1_B and us-east-1_C/,
+    ],
+    [
+      "a bad token use",
+      pools([{ userPoolId: "us-east-1_B", clientIds: ["c2"], tokenUse: "refresh" }]),
+      /"tokenUse" must be "access" or "id"/,
+    ],
+    [
+      "an unknown key",
+      pools([{ userPoolId: "us-east-1_B", clientIds: ["c2"], clientId: "c2" }]),
+      /unknown key "clientId"/,
+    ],
+    [
+      "plain http off loopback",
+      pools([{ userPoolId: "us-east-1_B", clientIds: ["c2"], jwksUri: "http://example.com/k" }]),
+      /EXTRA_USER_POOLS: jwksUri must be https/,
+    ],
+  ])("refuses %s, naming the variable", (_, env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

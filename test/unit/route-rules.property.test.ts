@@ -1,7 +1,8 @@
 // Property tests for the cache-safety guarantee of route rules.
 //
 // Random rule sets are drawn from a deliberately tiny vocabulary (literals a and b, params, a greedy
-// proxy, GET/POST/ANY, two scopes, two groups) so that routes overlap in most draws. Everything the
+// proxy, GET/POST/ANY, two scopes, two groups) so that routes overlap in most draws. A third of the
+// rules are lists of alternatives (`anyOf`: this scope OR this group), the rest `{scopes, groups}`. Everything the
 // assertions rely on is re-derived here independently of route-rules.ts / route-match.ts: a
 // brute-force resolver, the routes' glob sets, representative requests, the IAM evaluator, and an
 // oracle that tries every {none, Allow, Deny} assignment over the routes' glob sets.
@@ -12,10 +13,13 @@ import { parseMethodArn } from "../../lambda/authorizer/method-arn";
 import { type Caller, compileRouteRules, RouteRulesError } from "../../lambda/authorizer/route-rules";
 import { evaluatePolicy, iamGlobMatches, methodArnFor } from "../helpers/iam-evaluator";
 
-interface Rule {
-  route: string;
+interface Alternative {
   scopes?: string[];
   groups?: string[];
+}
+interface Rule extends Alternative {
+  route: string;
+  anyOf?: Alternative[];
 }
 
 const PREFIX = "arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/prod/";
@@ -47,18 +51,29 @@ const pathArb: fc.Arbitrary<string> = fc
 const subset = (values: string[]) =>
   fc.subarray(values, { minLength: 0 }).map((s) => (s.length === 0 ? undefined : s));
 
+const requirementArb = fc
+  .record({ scopes: subset(["s1", "s2"]), groups: subset(["g1", "g2"]) })
+  .map(({ scopes, groups }): Alternative => ({
+    ...(scopes ? { scopes } : {}),
+    ...(groups ? { groups } : {}),
+  }));
+
+// 1 to 3 distinct alternatives, each naming scopes, groups or both.
+const anyOfArb = fc.uniqueArray(
+  requirementArb.filter((a) => a.scopes !== undefined || a.groups !== undefined),
+  { minLength: 1, maxLength: 3, selector: (a) => JSON.stringify([a.scopes ?? [], a.groups ?? []]) },
+);
+
 const ruleArb: fc.Arbitrary<Rule> = fc
   .record({
     method: fc.constantFrom("GET", "POST", "ANY"),
     path: pathArb,
-    scopes: subset(["s1", "s2"]),
-    groups: subset(["g1", "g2"]),
+    requirement: fc.oneof(
+      { arbitrary: requirementArb, weight: 2 },
+      { arbitrary: anyOfArb.map((anyOf): Alternative & { anyOf?: Alternative[] } => ({ anyOf })), weight: 1 },
+    ),
   })
-  .map(({ method, path, scopes, groups }) => ({
-    route: `${method} ${path}`,
-    ...(scopes ? { scopes } : {}),
-    ...(groups ? { groups } : {}),
-  }));
+  .map(({ method, path, requirement }) => ({ route: `${method} ${path}`, ...requirement }));
 
 const methodKey = (route: string) => route.replace(/\{[^}+]*\}/g, "{}").replace(/\{[^}]*\+\}/g, "{+}");
 const rulesArb = fc.uniqueArray(ruleArb, { minLength: 2, maxLength: 7, selector: (r) => methodKey(r.route) });
@@ -177,9 +192,11 @@ const CALLERS: Caller[] = sequences(["", "s1", "s2", "s1 s2"], 1).flatMap(([scop
   })),
 );
 
+const holds = (alt: Alternative, caller: Caller) =>
+  (!alt.scopes || alt.scopes.some((s) => caller.scopes.has(s))) &&
+  (!alt.groups || alt.groups.some((g) => caller.groups.has(g)));
 const ruleAllows = (rule: Rule, caller: Caller) =>
-  (!rule.scopes || rule.scopes.some((s) => caller.scopes.has(s))) &&
-  (!rule.groups || rule.groups.some((g) => caller.groups.has(g)));
+  rule.anyOf ? rule.anyOf.some((alt) => holds(alt, caller)) : holds(rule, caller);
 
 /** Oracle: is there, for every caller, an assignment {none, Allow, Deny} of route glob sets that is exact? */
 const expressible = (rules: Rule[], patterns: Pattern[], instances: Instance[]): boolean => {
@@ -295,6 +312,8 @@ const tally = {
   refusedIncomplete: 0,
   everythingBut: 0,
   unlistedChecked: 0,
+  withAlternatives: 0,
+  acceptedWithAlternatives: 0,
 };
 afterAll(() => {
   // Printed once so a reader can see both branches are exercised, and how conservative refusal is.
@@ -303,7 +322,8 @@ afterAll(() => {
       `(${tally.refusedButExpressible} of them expressible by some other choice of route globs), ` +
       `${tally.everythingBut} policies in the "Allow everything but" form; not declared complete: ` +
       `${tally.acceptedIncomplete} accepted, ${tally.refusedIncomplete} refused, ` +
-      `${tally.unlistedChecked} unlisted requests checked under the cache`,
+      `${tally.unlistedChecked} unlisted requests checked under the cache; ` +
+      `${tally.withAlternatives} sets had a rule with anyOf, ${tally.acceptedWithAlternatives} of them accepted`,
   );
 });
 
@@ -423,6 +443,10 @@ describe("route rules under the authorizer cache (property)", () => {
         const oracle = expressible(rules, patterns, instances);
         if (compiled) tally.accepted++;
         else tally.refused++;
+        if (rules.some((r) => r.anyOf)) {
+          tally.withAlternatives++;
+          if (compiled) tally.acceptedWithAlternatives++;
+        }
         if (!compiled && oracle) tally.refusedButExpressible++;
         // Refusal is never spurious: brute force finds a caller the construction cannot serve exactly.
         expect({ rules, accepted: compiled !== undefined }).toEqual({

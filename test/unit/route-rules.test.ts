@@ -151,6 +151,186 @@ describe("validation", () => {
   });
 });
 
+describe("alternatives (anyOf): this scope OR this group", () => {
+  it.each<[string, string, RegExp]>([
+    [
+      "anyOf with top-level scopes",
+      '[{"route":"GET /me","scopes":["a"],"anyOf":[{"groups":["g"]}]}]',
+      /^rules\[0\] \("GET \/me"\): "anyOf" cannot be combined with "scopes" or "groups"/,
+    ],
+    [
+      "anyOf with top-level groups",
+      '[{"route":"GET /me","groups":["g"],"anyOf":[{"scopes":["a"]}]}]',
+      /"anyOf" cannot be combined with "scopes" or "groups"/,
+    ],
+    [
+      "anyOf not a list",
+      '[{"route":"GET /me","anyOf":{"scopes":["a"]}}]',
+      /"anyOf" must be an array of alternatives/,
+    ],
+    ["an empty anyOf", '[{"route":"GET /me","anyOf":[]}]', /"anyOf" is empty, which would deny everyone/],
+    [
+      "an empty alternative",
+      '[{"route":"GET /me","anyOf":[{"scopes":["a"]},{}]}]',
+      /^rules\[0\] \("GET \/me"\): anyOf\[1\]: an alternative must name "scopes", "groups" or both/,
+    ],
+    [
+      "a non-object alternative",
+      '[{"route":"GET /me","anyOf":["readers"]}]',
+      /anyOf\[0\]: expected an object like \{"scopes":\["items\/read"\]\}, got the string "readers"/,
+    ],
+    [
+      "an unknown key in an alternative",
+      '[{"route":"GET /me","anyOf":[{"group":["g"]}]}]',
+      /anyOf\[0\]: unknown key "group" \(did you mean "groups"\?\): an alternative has only scopes, groups/,
+    ],
+    [
+      "a nested anyOf",
+      '[{"route":"GET /me","anyOf":[{"anyOf":[{"groups":["g"]}]}]}]',
+      /anyOf\[0\]: unknown key "anyOf"/,
+    ],
+    [
+      "a misspelt anyOf",
+      '[{"route":"GET /me","anyof":[{"groups":["g"]}]}]',
+      /unknown key "anyof" \(did you mean "anyOf"\?\)/,
+    ],
+    [
+      "an invalid scope inside an alternative",
+      '[{"route":"GET /me","anyOf":[{"scopes":["a b"]}]}]',
+      /anyOf\[0\]: "scopes" entry "a b" is not a scope/,
+    ],
+    [
+      "an empty group list inside an alternative",
+      '[{"route":"GET /me","anyOf":[{"groups":[]}]}]',
+      /anyOf\[0\]: "groups" is empty/,
+    ],
+    [
+      "the same alternative twice (in any order)",
+      '[{"route":"GET /me","anyOf":[{"scopes":["a","b"]},{"scopes":["b","a"]}]}]',
+      /anyOf\[1\]: the same alternative is listed twice/,
+    ],
+  ])("refuses %s", (_, json, message) => {
+    expect(() => parseRouteRules(json)).toThrow(RouteRulesError);
+    expect(() => parseRouteRules(json)).toThrow(message);
+  });
+
+  it("keeps the alternatives as given, frozen", () => {
+    const rules = parseRouteRules(
+      '[{"route":"GET /items","anyOf":[{"scopes":["items/read"]},{"groups":["readers"],"scopes":["x"]}]}]',
+    ).rules;
+    expect(rules).toEqual([
+      { route: "GET /items", anyOf: [{ scopes: ["items/read"] }, { scopes: ["x"], groups: ["readers"] }] },
+    ]);
+    expect(Object.isFrozen(rules[0]?.anyOf)).toBe(true);
+    expect(Object.isFrozen(rules[0]?.anyOf?.[0])).toBe(true);
+  });
+
+  // The sample's items rules: users signed in with a password carry groups and no custom scopes,
+  // machine clients carry custom scopes and no groups; either kind of caller gets in on its own key.
+  const rules = compileRouteRules(
+    [
+      { route: "GET /me" },
+      {
+        route: "GET /items",
+        anyOf: [{ scopes: ["items/read"] }, { groups: ["readers", "editors", "admins"] }],
+      },
+      {
+        route: "GET /items/{id}",
+        anyOf: [{ scopes: ["items/read"] }, { groups: ["readers", "editors", "admins"] }],
+      },
+      { route: "POST /items", anyOf: [{ scopes: ["items/write"] }, { groups: ["editors", "admins"] }] },
+      { route: "DELETE /items/{id}", groups: ["admins"] },
+      {
+        route: "GET /items/{id}/history",
+        anyOf: [{ scopes: ["items/audit"], groups: ["admins"] }, { groups: ["auditors"] }],
+      },
+      // Declared complete: a {param} route with a listed child cannot fail closed otherwise.
+    ],
+    { complete: true },
+  );
+  const requests = [
+    "GET /me",
+    "GET /items",
+    "GET /items/42",
+    "POST /items",
+    "DELETE /items/42",
+    "GET /items/42/history",
+  ];
+  const A = "Allow";
+  const D = "Deny";
+
+  it.each<[string, Caller, string[]]>([
+    ["a machine client with items/read", caller(["items/read"], []), [A, A, A, D, D, D]],
+    ["a machine client with items/write", caller(["items/write"], []), [A, D, D, A, D, D]],
+    [
+      "a reader signed in with a password",
+      caller(["aws.cognito.signin.user.admin"], ["readers"]),
+      [A, A, A, D, D, D],
+    ],
+    ["an editor", caller([], ["editors"]), [A, A, A, A, D, D]],
+    [
+      "an admin without items/audit (the first alternative needs both)",
+      caller([], ["admins"]),
+      [A, A, A, A, A, D],
+    ],
+    ["an admin with items/audit", caller(["items/audit"], ["admins"]), [A, A, A, A, A, A]],
+    ["a client with items/audit and no group", caller(["items/audit"], []), [A, D, D, D, D, D]],
+    ["an auditor", caller([], ["auditors"]), [A, D, D, D, D, A]],
+  ])("%s: the policy from any request decides every route as the rules do", (_, who, expected) => {
+    const decisions = decisionsUnderCache(rules, who, requests);
+    expect(decisions).toEqual(Object.fromEntries(requests.map((r, i) => [r, expected[i]])));
+    for (const [i, r] of requests.entries()) {
+      expect(rules.decide(who, arnFor(r)).allowed).toBe(expected[i] === A);
+    }
+  });
+
+  it("refuses an inexpressible set through a caller that misses every alternative, naming it", () => {
+    // Scope x admits the caller to the outer routes; with no group it misses both alternatives of /b.
+    expect(
+      refusal([
+        { route: "GET /a/{p}", anyOf: [{ scopes: ["x"] }, { groups: ["g"] }] },
+        { route: "GET /a/{p}/b", anyOf: [{ scopes: ["y"] }, { groups: ["h"] }] },
+        { route: "GET /a/{p}/{q}/b", anyOf: [{ scopes: ["x"] }, { groups: ["g"] }] },
+      ]),
+    ).toMatch(
+      /^rules\[1\] \("GET \/a\/\{p\}\/b"\) .*: a caller with the scopes \["x"\] and no group is allowed .* the same requirement \(now any of \(scopes \["y"\]; groups \["h"\]\) vs any of \(scopes \["x"\]; groups \["g"\]\)\)/,
+    );
+  });
+
+  it("refuses through a caller that needs both a scope and a group to miss the denied route", () => {
+    // Denied "GET /a/{p}/b" for a caller with scope x and group g only: it misses the first
+    // alternative on its group and the second on its scope, while x and g admit it to the others.
+    expect(
+      refusal([
+        { route: "GET /a/{p}", anyOf: [{ scopes: ["x"], groups: ["g"] }] },
+        {
+          route: "GET /a/{p}/b",
+          anyOf: [
+            { scopes: ["x"], groups: ["h"] },
+            { scopes: ["y"], groups: ["g"] },
+          ],
+        },
+        { route: "GET /a/{p}/{q}/b", groups: ["g"], scopes: ["x"] },
+      ]),
+    ).toMatch(/: a caller with the scopes \["x"\] and the groups \["g"\] is allowed/);
+  });
+
+  it("accepts the overlapping routes once no caller can be allowed the outer ones and denied the inner one", () => {
+    // Everyone allowed "GET /a/{p}" (scope x or group g) is also allowed "GET /a/{p}/b".
+    expect(() =>
+      compileRouteRules(
+        [
+          { route: "GET /a/{p}", anyOf: [{ scopes: ["x"] }, { groups: ["g"] }] },
+          { route: "GET /a/{p}/b", anyOf: [{ groups: ["g", "h"] }, { scopes: ["x", "y"] }] },
+          { route: "GET /a/{p}/{q}/b", anyOf: [{ scopes: ["x"] }, { groups: ["g"] }] },
+          // Declared complete, so that only the overlap analysis is exercised here.
+        ],
+        { complete: true },
+      ),
+    ).not.toThrow();
+  });
+});
+
 describe("route resolution (shared with the local API Gateway)", () => {
   const table = compileRouteTable([
     "GET /items/{id}", // 0
