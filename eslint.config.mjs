@@ -36,14 +36,20 @@ export default tseslint.config(
     },
   },
   {
-    // The sample app uses the authorizer the way another team's app does: through the package's
-    // public entry (index.ts), never its internals.
-    files: ["infra/*.ts"],
+    // The sample stack uses the authorizer the way another team's app does: through the package's
+    // public entry (index.ts), never its internals. (app.ts, the app's entry, validates its context
+    // with the authorizer's own id checks.)
+    files: ["infra/sample-stack.ts", "infra/routes.ts"],
     rules: {
       "no-restricted-imports": [
         "error",
         {
           patterns: [
+            {
+              regex: "^\\.\\./lambda/",
+              message:
+                "The sample stack uses the package's public entry, \"../index\", not the authorizer's modules.",
+            },
             {
               regex:
                 "^\\./constructs/(cognito-jwt-authorizer|authorizer-monitoring|authorizer-options|prebuilt-handler|lambda-environment-size)$",

@@ -7,7 +7,6 @@ import { CfnOutput, Fn, RemovalPolicy, Stack, type StackProps, Token, Validation
 import { AuthorizationType, LambdaIntegration } from "aws-cdk-lib/aws-apigateway";
 import { type IUserPool, type IUserPoolClient, UserPool, UserPoolClient } from "aws-cdk-lib/aws-cognito";
 import type { Construct } from "constructs";
-import { alternativesOf, regionOf } from "../lambda/authorizer/contract";
 // The authorizer through the package's public entry only, as another team's app imports it
 // (eslint refuses deep imports of the package's constructs here).
 import { AuthorizerTokenUse, BASIC_EXECUTION_ROLE, CognitoJwtAuthorizer } from "../index";
@@ -129,7 +128,7 @@ export class CognitoAuthorizerSampleStack extends Stack {
       // The pool id's region prefix (`us-east-1_AbC123`), at deploy time when the id is a token.
       region = Token.isUnresolved(userPoolId)
         ? Fn.select(0, Fn.split("_", userPoolId))
-        : regionOf(userPoolId);
+        : userPoolId.slice(0, userPoolId.indexOf("_"));
     } else {
       // The id "Identity" (and the ids inside SecureUserPool) must never change: see secure-user-pool.ts.
       const identity = new SecureUserPool(this, "Identity", {
@@ -248,7 +247,7 @@ function assertRulesMatchPool(
 ): void {
   for (const route of routes) {
     if (route.access === "public") continue;
-    for (const alternative of alternativesOf(route.access)) {
+    for (const alternative of route.access.anyOf ?? [route.access]) {
       for (const group of alternative.groups ?? []) {
         if (!groups.includes(group)) {
           throw new Error(
