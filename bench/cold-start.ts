@@ -62,8 +62,10 @@ function cdkOutBundle(): Bundle | undefined {
     Properties?: { Code?: { S3Key?: unknown }; Environment?: { Variables?: object } };
   };
   const template = JSON.parse(readFileSync(templateFile, "utf8")) as { Resources?: Record<string, Fn> };
-  for (const [id, resource] of Object.entries(template.Resources ?? {})) {
-    if (resource.Type !== "AWS::Lambda::Function" || !id.startsWith("AuthorizerHandler")) continue;
+  for (const resource of Object.values(template.Resources ?? {})) {
+    const variables = (resource.Properties?.Environment?.Variables ?? {}) as Record<string, unknown>;
+    // The authorizer: the function whose package ships the route rules (ROUTE_RULES_FILE).
+    if (resource.Type !== "AWS::Lambda::Function" || variables[ENV.routeRulesFile] === undefined) continue;
     const key = resource.Properties?.Code?.S3Key;
     if (typeof key !== "string") continue;
     const file = path.join(cdkOut, `asset.${key.replace(/\.zip$/, "")}`, "index.mjs");

@@ -73,7 +73,12 @@ async function setUp(tokenCount: number): Promise<{ rows: Row[]; jwksRequests: (
   const logger = new Logger({ serviceName: "cognito-jwt-authorizer" });
 
   const plainConfig = loadConfig(env);
-  const rulesConfig = loadConfig({ ...env, [ENV.routeRules]: JSON.stringify(ROUTE_RULES_20) });
+  // Declared complete, as the CDK construct deploys the function (ROUTE_RULES_COMPLETE=true).
+  const rulesConfig = loadConfig({
+    ...env,
+    [ENV.routeRules]: JSON.stringify(ROUTE_RULES_20),
+    [ENV.routeRulesComplete]: "true",
+  });
   const hydrated = async (): Promise<ReturnType<typeof createTokenVerifier>> => {
     const v = createTokenVerifier(plainConfig);
     await v.hydrate();
