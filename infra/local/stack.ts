@@ -159,9 +159,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       for (const [name, value] of Object.entries(fn.environment)) {
         environment[name] = resolveString(value, values, `${fn.logicalId}.Environment.${name}`);
       }
-      // A function that names a user pool fetches that pool's keys from the emulator.
-      const pool = Object.values(fn.environment)
-        .flatMap(referencedLogicalIds)
+      // A function that names a user pool fetches that pool's keys from the emulator: the pool of
+      // USER_POOL_ID when it has one (EXTRA_USER_POOLS names other pools, and may come first).
+      const pool = [fn.environment[ENV.userPoolId], ...Object.values(fn.environment)]
+        .flatMap((value) => (value === undefined ? [] : referencedLogicalIds(value)))
         .find((id) => poolIds.has(id));
       if (pool !== undefined) environment[ENV.jwksUri] = cognito.jwksUri(poolIds.get(pool) as string);
       const extra = environment[ENV.extraUserPools];
