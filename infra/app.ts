@@ -12,6 +12,7 @@
 // | logoutUrls               | comma-separated sign-out URLs of the created client       | localhost |
 // | apiGatewayCloudWatchRole | set the account's API Gateway CloudWatch Logs role        | true    |
 // | userPoolDeletionProtection | deletion protection on, and never delete the created pool | false   |
+// | secondUserPool           | a second created pool whose tokens are accepted too        | false   |
 // | account, region          | pin the stack to this account / region                    | agnostic |
 //
 // Cognito's rules for the prefix and the URLs are checked here, by the same code SecureUserPool
@@ -102,6 +103,7 @@ export function propsFromContext(app: App): CognitoAuthorizerSampleStackProps {
     logoutUrls,
     apiGatewayCloudWatchRole: booleanContext(app, "apiGatewayCloudWatchRole"),
     userPoolDeletionProtection: booleanContext(app, "userPoolDeletionProtection"),
+    secondUserPool: booleanContext(app, "secondUserPool"),
   };
   if (props.existingUserPool !== undefined) {
     for (const key of [
@@ -110,6 +112,7 @@ export function propsFromContext(app: App): CognitoAuthorizerSampleStackProps {
       "callbackUrls",
       "logoutUrls",
       "userPoolDeletionProtection",
+      "secondUserPool",
     ] as const) {
       if (props[key] !== undefined) {
         throw new Error(

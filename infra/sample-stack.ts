@@ -1,6 +1,8 @@
 // The sample: a user pool (or an existing one), a REST API whose methods come from the route table
 // in routes.ts, the Cognito JWT authorizer guarding them, and the four outputs the README, the
 // end-to-end tests and the local stack share: ApiUrl, UserPoolId, UserPoolClientId, Region.
+// With `secondUserPool`, a second pool (SecondUserPoolId, SecondUserPoolClientId) whose tokens the
+// authorizer also accepts (extraUserPools).
 
 import * as path from "node:path";
 import { CfnOutput, Fn, RemovalPolicy, Stack, type StackProps, Token, Validations } from "aws-cdk-lib";
@@ -90,6 +92,17 @@ export interface CognitoAuthorizerSampleStackProps extends StackProps {
    * @default false - RETAIN_ON_UPDATE_OR_DELETE: kept by `cdk destroy`, deleted by a failed create
    */
   readonly userPoolDeletionProtection?: boolean;
+
+  /**
+   * Create a second user pool, with the same groups and a public app client of its own, and have
+   * the authorizer accept its tokens too (extraUserPools): what a multi-tenant or migration setup
+   * looks like. Its users pass the same route rules as the first pool's; the context's `userPoolId`
+   * says which pool a caller came from. Outputs SecondUserPoolId and SecondUserPoolClientId.
+   * Only beside the pool the stack creates (not with existingUserPool); allowUserPasswordAuth and
+   * userPoolDeletionProtection apply to both pools.
+   * @default false - one user pool
+   */
+  readonly secondUserPool?: boolean;
 }
 
 export class CognitoAuthorizerSampleStack extends Stack {
@@ -109,7 +122,14 @@ export class CognitoAuthorizerSampleStack extends Stack {
     let machineClient: IUserPoolClient | undefined;
     let tokenEndpoint: string | undefined;
     let region: string;
+    let second: SecureUserPool | undefined;
     if (props.existingUserPool !== undefined) {
+      if (props.secondUserPool === true) {
+        throw new Error(
+          "secondUserPool adds a pool beside the one this stack creates; with an existing user pool, " +
+            "pass that second pool to the authorizer's extraUserPools in your own stack instead.",
+        );
+      }
       if (
         props.allowUserPasswordAuth !== undefined ||
         props.cognitoDomainPrefix !== undefined ||
@@ -152,6 +172,7 @@ export class CognitoAuthorizerSampleStack extends Stack {
       // Cognito's token endpoint: https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html
       tokenEndpoint = identity.domain === undefined ? undefined : `${identity.domain.baseUrl()}/oauth2/token`;
       region = this.region;
+      if (props.secondUserPool === true) second = this.secondUserPool(props, routes);
     }
 
     this.restApi = new ProtectedRestApi(this, "Api", {
@@ -190,6 +211,9 @@ export class CognitoAuthorizerSampleStack extends Stack {
       userPool,
       userPoolClients: machineClient === undefined ? [client] : [client, machineClient],
       tokenUse: props.tokenUse ?? AuthorizerTokenUse.ACCESS,
+      ...(second !== undefined && {
+        extraUserPools: [{ userPool: second.userPool, userPoolClients: [second.userPoolClient] }],
+      }),
     });
 
     for (const route of routes) {
@@ -232,18 +256,55 @@ export class CognitoAuthorizerSampleStack extends Stack {
         description: "OAuth 2.0 token endpoint of the pool's domain (client_credentials for MachineClientId)",
       });
     }
+    if (second !== undefined) {
+      new CfnOutput(this, "SecondUserPoolId", {
+        value: second.userPool.userPoolId,
+        description: "Second Cognito user pool id (secondUserPool), accepted beside UserPoolId",
+      });
+      new CfnOutput(this, "SecondUserPoolClientId", {
+        value: second.userPoolClient.userPoolClientId,
+        description: "Public app client id of the second user pool (no secret)",
+      });
+    }
     new CfnOutput(this, "Region", {
       value: region,
       description: "Region of the user pool (cognito-idp calls)",
     });
   }
+
+  /**
+   * The second pool: the same groups (so the same rules admit its users), a public client, no
+   * resource server (its users sign in with a password and carry no custom scopes), no machine
+   * client, no domain. Its id, "SecondIdentity", must never change, as "Identity"'s must not.
+   */
+  private secondUserPool(
+    props: CognitoAuthorizerSampleStackProps,
+    routes: ReturnType<typeof sampleRoutes>,
+  ): SecureUserPool {
+    const second = new SecureUserPool(this, "SecondIdentity", {
+      groups: SAMPLE_GROUPS,
+      allowUserPasswordAuth: props.allowUserPasswordAuth ?? false,
+      callbackUrls: props.callbackUrls,
+      logoutUrls: props.logoutUrls,
+      removalPolicy:
+        props.userPoolDeletionProtection === true
+          ? RemovalPolicy.RETAIN
+          : RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+    });
+    // Every group a rule names exists in this pool too; its users carry no custom scopes.
+    assertRulesMatchPool(routes, second.groupNames, undefined);
+    return second;
+  }
 }
 
-/** Every group and scope a rule names must exist in the pool the stack creates. */
+/**
+ * Every group and scope a rule names must exist in the pool the stack creates (scopes unchecked
+ * when `scopes` is undefined: a pool without a resource server).
+ */
 function assertRulesMatchPool(
   routes: ReturnType<typeof sampleRoutes>,
   groups: readonly string[],
-  scopes: readonly string[],
+  scopes: readonly string[] | undefined,
 ): void {
   for (const route of routes) {
     if (route.access === "public") continue;
@@ -255,8 +316,8 @@ function assertRulesMatchPool(
           );
         }
       }
-      for (const scope of alternative.scopes ?? []) {
-        if (!scopes.includes(scope)) {
+      for (const scope of scopes === undefined ? [] : (alternative.scopes ?? [])) {
+        if (!scopes?.includes(scope)) {
           throw new Error(
             `Route "${route.method} ${route.path}" names scope "${scope}", which the resource server does not define.`,
           );

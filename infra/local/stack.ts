@@ -160,9 +160,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         environment[name] = resolveString(value, values, `${fn.logicalId}.Environment.${name}`);
       }
       // A function that names a user pool fetches that pool's keys from the emulator.
-      const pool = Object.values(fn.environment)
-        .flatMap(referencedLogicalIds)
-        .find((id) => poolIds.has(id));
+      const pool = jwksPoolOf(fn.environment, poolIds);
       if (pool !== undefined) environment[ENV.jwksUri] = cognito.jwksUri(poolIds.get(pool) as string);
       const extra = environment[ENV.extraUserPools];
       if (extra !== undefined) {
@@ -211,6 +209,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stop();
     throw err;
   }
+}
+
+/**
+ * The logical id of the emulated pool whose keys JWKS_URI serves: the pool of USER_POOL_ID when the
+ * function has that variable (EXTRA_USER_POOLS names other pools, and may come first in the
+ * template), else the first emulated pool any variable references.
+ */
+export function jwksPoolOf(
+  environment: Readonly<Record<string, unknown>>,
+  poolIds: ReadonlyMap<string, string>,
+): string | undefined {
+  const main = environment[ENV.userPoolId];
+  return [...(main === undefined ? [] : [main]), ...Object.values(environment)]
+    .flatMap(referencedLogicalIds)
+    .find((id) => poolIds.has(id));
 }
 
 /**

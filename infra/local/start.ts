@@ -82,12 +82,22 @@ async function main(): Promise<void> {
 
 function printTryIt(stack: LocalStack, ms: number): void {
   const o = stack.outputs;
+  const second = o["SecondUserPoolId"];
   const users = stack.seeded.users
     .map(
       (u) =>
-        `    ${u.name.padEnd(7)} ${u.username.padEnd(20)} ${u.password.padEnd(18)} groups: ${u.groups.join(", ") || "-"}`,
+        `    ${u.name.padEnd(7)} ${u.username.padEnd(20)} ${u.password.padEnd(18)} groups: ${u.groups.join(", ") || "-"}` +
+        (second === undefined ? "" : `  (pool ${u.userPoolId})`),
     )
     .join("\n");
+  const secondPool =
+    second === undefined
+      ? ""
+      : `
+A second user pool (secondUserPool; pool ${second}, client ${o["SecondUserPoolClientId"] ?? "-"}), accepted too:
+  TOKEN2=$(npm run -s token -- reader --second-pool)
+  curl -i ${o.ApiUrl}me -H "Authorization: Bearer $TOKEN2"          # 200, userPoolId ${second}
+`;
   log(`
 Local stack ${stack.stackName} is up (${(ms / 1000).toFixed(1)} s)
   API       ${o.ApiUrl}
@@ -107,7 +117,7 @@ A machine client (client_credentials, client ${o["MachineClientId"] ?? "-"}; tok
   CLIENT_TOKEN=$(npm run -s token -- --client --scope items/read)
   curl -i ${o.ApiUrl}items -H "Authorization: Bearer $CLIENT_TOKEN"         # 200, by scope items/read
   curl -i -X POST ${o.ApiUrl}items -H "Authorization: Bearer $CLIENT_TOKEN" # 403, needs items/write
-
+${secondPool}
 Ctrl-C to stop.`);
 }
 

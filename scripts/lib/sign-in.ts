@@ -34,15 +34,26 @@ export function readOutputsFile(file: string): StackOutputs {
   return { stackName, values };
 }
 
+/** The output naming the app client to sign in with: the first pool's, or the second pool's. */
+export type ClientOutput = "UserPoolClientId" | "SecondUserPoolClientId";
+
 /**
  * The access token (or the ID token) of `user`: a sample user's short name (reader, editor, admin)
- * or a username; the password comes from the sample users or from the PASSWORD variable.
+ * or a username; the password comes from the sample users or from the PASSWORD variable. The pool
+ * is the one of the client `clientOutput` names (SecondUserPoolClientId: the stack's second pool).
  */
 export async function signIn(
   outputs: StackOutputs,
   user: string,
   kind: TokenUse = "access",
+  clientOutput: ClientOutput = "UserPoolClientId",
 ): Promise<string> {
+  const clientId = outputs.values[clientOutput];
+  if (clientId === undefined) {
+    throw new Error(
+      `the stack has no ${clientOutput} output: start it with a second pool (npm start -- -c secondUserPool=true)`,
+    );
+  }
   const sample = SAMPLE_USERS.find((u) => u.name === user || u.email === user);
   const username = sample?.email ?? user;
   const password = process.env["PASSWORD"] ?? sample?.password;
@@ -61,7 +72,7 @@ export async function signIn(
   try {
     result = await client.send(
       new InitiateAuthCommand({
-        ClientId: outputs.values["UserPoolClientId"],
+        ClientId: clientId,
         AuthFlow: "USER_PASSWORD_AUTH",
         AuthParameters: { USERNAME: username, PASSWORD: password },
       }),

@@ -53,6 +53,22 @@ export async function startTarget(
     };
   }
 
+  return startLocalTarget(options);
+}
+
+/**
+ * The local stack whatever E2E_OUTPUTS says: for tests of a stack configuration (CDK context) a
+ * deployed stack does not have. `allowUserPasswordAuth=true` is always part of the context.
+ */
+export async function startLocalTarget(
+  options: {
+    cdkOutDirectory?: string;
+    synth?: boolean;
+    context?: Readonly<Record<string, string>>;
+    /** Log lines of the functions and the emulator (the authorizer's decisions among them). */
+    onLog?: (source: string, line: string) => void;
+  } = {},
+): Promise<E2eTarget & { readonly local: LocalStack; readonly cdkOutDirectory: string }> {
   const scratch = mkdtempSync(path.join(os.tmpdir(), "local-stack-e2e-"));
   const cdkOutDirectory = options.cdkOutDirectory ?? path.join(scratch, "cdk.out");
   let stack: LocalStack;
@@ -61,7 +77,8 @@ export async function startTarget(
       appDirectory: REPO_ROOT,
       cdkOutDirectory,
       synth: options.synth ?? true,
-      context: { allowUserPasswordAuth: "true" },
+      context: { ...options.context, allowUserPasswordAuth: "true" },
+      ...(options.onLog !== undefined && { onLog: options.onLog }),
       apiPort: 0,
       cognitoPort: 0,
       tokenPort: 0,

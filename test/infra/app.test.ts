@@ -54,6 +54,11 @@ describe("context validation", () => {
       { userPoolId: "us-east-1_AbC123", userPoolClientId: "abc123", userPoolDeletionProtection: "true" },
       /Context userPoolDeletionProtection configures a user pool the stack creates/,
     ],
+    [
+      { userPoolId: "us-east-1_AbC123", userPoolClientId: "abc123", secondUserPool: "true" },
+      /Context secondUserPool configures a user pool the stack creates/,
+    ],
+    [{ secondUserPool: "2" }, /Context secondUserPool must be true or false; got "2"/],
     [{ account: "12345" }, /Context account "12345" is not a 12-digit AWS account id/],
     [{ region: "Europe" }, /Context region "Europe" is not an AWS Region code like eu-west-1/],
   ])("%j is refused", (context, message) => {
@@ -173,6 +178,7 @@ describe("cdk-nag AwsSolutions", () => {
     { apiGatewayCloudWatchRole: "false" },
     { userPoolDeletionProtection: "true", requireOAuthScopes: "true", cognitoDomainPrefix: "my-sample-auth" },
     { userPoolId: "eu-west-1_AbC123xyz", userPoolClientId: "abc123def456" },
+    { secondUserPool: "true", allowUserPasswordAuth: "true", userPoolDeletionProtection: "true" },
     { account: "210987654321", region: "eu-west-1" },
   ])("with %j the app has no unacknowledged finding either", (context) => {
     // Protects: acknowledgements that match only the default template (an ARN naming AWS::Partition,

@@ -397,6 +397,82 @@ describe("sample stack variants (context)", () => {
   });
 });
 
+describe("second user pool (secondUserPool=true)", () => {
+  const refOf = (template: Template, type: string, prefix: string): string => {
+    const ids = Object.keys(template.findResources(type)).filter((id) => id.startsWith(prefix));
+    expect(ids).toHaveLength(1);
+    return ids[0]!;
+  };
+
+  test("is off by default: one pool, no EXTRA_USER_POOLS, no Second* outputs", () => {
+    // Protects: the default template (and everything built on it) stays as it is.
+    const template = sampleTemplate({});
+    template.resourceCountIs("AWS::Cognito::UserPool", 1);
+    expect(authorizerFunction(template).props.Environment.Variables.EXTRA_USER_POOLS).toBeUndefined();
+    const outputs = Object.keys(template.findOutputs("*"));
+    expect(outputs.filter((key) => key.startsWith("Second"))).toEqual([]);
+  });
+
+  test("adds a pool with the same groups and its own public client, and keeps the first pool's ids", () => {
+    // Protects: the rules' groups exist in the second pool too (its users pass the same rules),
+    // and switching it on never replaces the first, stateful pool.
+    const template = sampleTemplate({ secondUserPool: "true", allowUserPasswordAuth: "true" });
+    const second = refOf(template, "AWS::Cognito::UserPool", "SecondIdentityUserPool");
+    expect(Object.keys(template.findResources("AWS::Cognito::UserPool")).sort()).toEqual([
+      "IdentityUserPool96FE3B9B",
+      second,
+    ]);
+    const groups = Object.values(
+      template.findResources("AWS::Cognito::UserPoolGroup", { Properties: { UserPoolId: { Ref: second } } }),
+    ).map((g) => (g.Properties as { GroupName: string }).GroupName);
+    expect(groups.sort()).toEqual(["admins", "editors", "readers"]);
+    template.hasResourceProperties("AWS::Cognito::UserPoolClient", {
+      UserPoolId: { Ref: second },
+      GenerateSecret: false,
+      ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    });
+    // No machine client, no resource server in the second pool: its callers are users.
+    expect(
+      Object.keys(template.findResources("AWS::Cognito::UserPoolClient")).filter((id) =>
+        id.startsWith("SecondIdentity"),
+      ),
+    ).toHaveLength(1);
+    template.resourceCountIs("AWS::Cognito::UserPoolResourceServer", 1);
+  });
+
+  test("passes the second pool and only its client to the authorizer as EXTRA_USER_POOLS", () => {
+    // Protects: the second pool's tokens are accepted, and only for its own client (CLIENT_ID keeps
+    // the first pool's clients only).
+    const template = sampleTemplate({ secondUserPool: "true" });
+    const second = refOf(template, "AWS::Cognito::UserPool", "SecondIdentityUserPool");
+    const secondClient = refOf(template, "AWS::Cognito::UserPoolClient", "SecondIdentityUserPoolClient");
+    const env = authorizerFunction(template).props.Environment.Variables;
+    expect(env.USER_POOL_ID).toEqual({ Ref: "IdentityUserPool96FE3B9B" });
+    expect(JSON.stringify(env.CLIENT_ID)).not.toContain(secondClient);
+    expect(env.EXTRA_USER_POOLS).toEqual({
+      "Fn::Join": [
+        "",
+        ['[{"userPoolId":"', { Ref: second }, '","clientIds":["', { Ref: secondClient }, '"]}]'],
+      ],
+    });
+    const outputs = template.findOutputs("*");
+    expect(outputs.SecondUserPoolId?.Value).toEqual({ Ref: second });
+    expect(outputs.SecondUserPoolClientId?.Value).toEqual({ Ref: secondClient });
+  });
+
+  test("userPoolDeletionProtection protects both pools", () => {
+    // Protects: the hardening step the README gives covers the second pool's users too.
+    const pools = sampleTemplate({
+      secondUserPool: "true",
+      userPoolDeletionProtection: "true",
+    }).findResources("AWS::Cognito::UserPool");
+    expect(Object.values(pools).map((p) => [p.DeletionPolicy, p.Properties.DeletionProtection])).toEqual([
+      ["Retain", "ACTIVE"],
+      ["Retain", "ACTIVE"],
+    ]);
+  });
+});
+
 describe("machine client", () => {
   test("is confidential, with the client_credentials grant only and exactly the items scopes", () => {
     // Protects: machine-to-machine callers can get a token with the scopes the items rules name,

@@ -27,8 +27,12 @@ import type { StackDefinition } from "../cloud-assembly/stack-definition";
 export interface SeededCognito {
   /** Client logical id → local client id. */
   readonly clientIds: ReadonlyMap<string, string>;
-  /** Sample users as created: the username to sign in with and the groups joined. */
-  readonly users: readonly (SampleUser & { readonly username: string; readonly groups: readonly string[] })[];
+  /** Sample users as created, in every pool: the pool, the username to sign in with, the groups joined. */
+  readonly users: readonly (SampleUser & {
+    readonly userPoolId: string;
+    readonly username: string;
+    readonly groups: readonly string[];
+  })[];
 }
 
 export function cognitoClient(endpoint: string, region: string): CognitoIdentityProviderClient {
@@ -123,7 +127,7 @@ export async function seedCognito(
           new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: username, GroupName: group }),
         );
       }
-      users.push({ ...user, username, groups });
+      users.push({ ...user, userPoolId, username, groups });
     }
   }
   return { clientIds, users };
