@@ -6,6 +6,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { AuthorizerResult as APIGatewayAuthorizerResult } from "../../lambda/authorizer/policy";
 import { createAuthorizer } from "../../lambda/authorizer/authorizer";
+import type { SimpleResult } from "../../lambda/authorizer/http-api-event";
 import { loadConfig } from "../../lambda/authorizer/config";
 import { createTokenVerifier, type TokenVerifierOptions } from "../../lambda/authorizer/verify";
 import { generateTestKey, type TestKey, TEST_CLIENT_ID, TEST_USER_POOL_ID } from "../../tools/issuer";
@@ -49,6 +50,8 @@ export function requestEvent(
 export type Outcome =
   | { kind: "unauthorized" }
   | { kind: "policy"; result: APIGatewayAuthorizerResult }
+  /** An HTTP API simple response: 403 when isAuthorized is false. */
+  | { kind: "simple"; result: SimpleResult }
   | { kind: "other-error"; error: unknown };
 
 /**
@@ -56,9 +59,12 @@ export type Outcome =
  * `new Error("Unauthorized")`, or anything else (500). Harness.run adds per-call log capture, which
  * is not safe for concurrent calls: concurrent tests use this on `h.handler(event)` directly.
  */
-export async function outcomeOf(invocation: Promise<APIGatewayAuthorizerResult>): Promise<Outcome> {
+export async function outcomeOf(
+  invocation: Promise<APIGatewayAuthorizerResult | SimpleResult>,
+): Promise<Outcome> {
   try {
-    return { kind: "policy", result: await invocation };
+    const result = await invocation;
+    return "isAuthorized" in result ? { kind: "simple", result } : { kind: "policy", result };
   } catch (error) {
     if (error instanceof Error && error.message === "Unauthorized" && error.constructor === Error) {
       return { kind: "unauthorized" };
@@ -150,7 +156,7 @@ export class Harness {
     readonly server: JwksServer,
     readonly clock: TestClock,
     readonly verifier: ReturnType<typeof createTokenVerifier>,
-    readonly handler: (event: unknown) => Promise<APIGatewayAuthorizerResult>,
+    readonly handler: (event: unknown) => Promise<APIGatewayAuthorizerResult | SimpleResult>,
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
@@ -179,6 +185,7 @@ export class Harness {
       verifier,
       logger,
       routeRules: config.routeRules,
+      eventFormat: config.eventFormat,
       clock: clock.now,
       ...(options.verifiedTokenCacheSize === undefined
         ? {}
