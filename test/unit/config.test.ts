@@ -391,6 +391,6 @@ describe("loadConfig: EVENT_FORMAT and ROUTE_KEY_IN_IDENTITY_SOURCE", () => {
       /some request path matches both/,
     ],
   ])("fails loudly on %j", (env, message) => {
-    expect(() => loadConfig({ ...BASE, ...env } as Record<string, string>)).toThrow(message);
+    expect(() => loadConfig({ ...BASE, ...env })).toThrow(message);
   });
 });
