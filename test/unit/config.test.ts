@@ -262,6 +262,8 @@ describe("EXTRA_USER_POOLS (several pools)", () => {
     ],
   ])("refuses %s, naming the variable", (_, env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+});
 
 describe("loadConfig: EVENT_FORMAT and ROUTE_KEY_IN_IDENTITY_SOURCE", () => {
   const DIFFERENT = JSON.stringify([
