@@ -16,6 +16,13 @@
 // the synthesized template's (--cdk-out; the rules from the file its deployment package ships);
 // only the `id` variant applies there.
 // ROUTE_RULES set in the environment wins in both modes.
+//
+// The kind of event is named by the file name, and the authorizer is loaded once per kind with its
+// EVENT_FORMAT (it never guesses the kind from the event): `http2-simple-*` runs with
+// EVENT_FORMAT=http-2.0-simple and ROUTE_KEY_IN_IDENTITY_SOURCE=true (the sample events carry the
+// route key in identitySource), `http2-iam-*` with http-2.0-iam, `http1-*` with http-1.0 (both with
+// ROUTE_RULES_COMPLETE=true: the sample rules list every route that uses the authorizer), anything
+// else with rest.
 
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -24,7 +31,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { evaluatePolicy } from "../infra/local/apigateway/iam-policy";
-import { ENV } from "../lambda/authorizer/contract";
+import { ENV, type EventFormat } from "../lambda/authorizer/contract";
 import {
   accessClaims,
   type Claims,
@@ -174,11 +181,31 @@ function authorizerFunction(templateFile: string): {
   throw new Error(`${templateFile} has no authorizer function with ${ENV.routeRulesFile}`);
 }
 
-type Result = {
-  principalId: string;
-  policyDocument: Parameters<typeof evaluatePolicy>[0];
-  context?: Record<string, unknown>;
-};
+type Result =
+  | {
+      principalId: string;
+      policyDocument: Parameters<typeof evaluatePolicy>[0];
+      context?: Record<string, unknown>;
+    }
+  | { isAuthorized: boolean; context?: Record<string, unknown> };
+
+/** The EVENT_FORMAT a sample event file is run with, from its name (see the header). */
+function eventFormatOf(file: string): EventFormat {
+  const name = path.basename(file);
+  if (name.startsWith("http2-simple-")) return "http-2.0-simple";
+  if (name.startsWith("http2-iam-")) return "http-2.0-iam";
+  if (name.startsWith("http1-")) return "http-1.0";
+  return "rest";
+}
+
+/** The environment the authorizer is loaded with for one EVENT_FORMAT, on top of the setup's. */
+function formatEnv(format: EventFormat): Record<string, string | undefined> {
+  return {
+    [ENV.eventFormat]: format,
+    [ENV.routeKeyInIdentitySource]: format === "http-2.0-simple" ? "true" : undefined,
+    [ENV.routeRulesComplete]: format === "rest" ? process.env[ENV.routeRulesComplete] : "true",
+  };
+}
 
 async function main(): Promise<void> {
   const { values, positionals: files } = parseArgs({
@@ -204,20 +231,43 @@ async function main(): Promise<void> {
   process.env.POWERTOOLS_LOG_LEVEL ??= "INFO";
   try {
     const bundle = await bundleAuthorizer(path.join(REPO_ROOT, ".tmp", "invoke"));
-    const { handler } = (await import(pathToFileURL(bundle).href)) as {
-      handler: (e: unknown) => Promise<Result>;
+    const baseEnv = { ...process.env };
+    const handlers = new Map<EventFormat, (e: unknown) => Promise<Result>>();
+    const handlerFor = async (format: EventFormat): Promise<(e: unknown) => Promise<Result>> => {
+      let handler = handlers.get(format);
+      if (handler === undefined) {
+        // A fresh module instance per EVENT_FORMAT (the query string), configured at its load.
+        for (const [name, value] of Object.entries({ ...baseEnv, ...formatEnv(format) })) {
+          if (value === undefined) delete process.env[name];
+          else process.env[name] = value;
+        }
+        const url = `${pathToFileURL(bundle).href}?format=${format}`;
+        handler = ((await import(url)) as { handler: (e: unknown) => Promise<Result> }).handler;
+        handlers.set(format, handler);
+      }
+      return handler;
     };
     for (const [i, file] of files.entries()) {
-      const event = (await substitute(events[i], setup.mint)) as { methodArn?: unknown };
+      const event = (await substitute(events[i], setup.mint)) as { methodArn?: unknown; routeArn?: unknown };
+      const format = eventFormatOf(file);
+      const handler = await handlerFor(format);
       console.log(`\n=== ${file}`);
       try {
         const result = await handler(event);
-        const arn = typeof event.methodArn === "string" ? event.methodArn : "";
-        console.log(
-          evaluatePolicy(result.policyDocument, arn).decision === "Allow"
-            ? "API Gateway answers: 200 (Allow: the backend is called with the context below)"
-            : "API Gateway answers: 403 Forbidden (the policy denies this method ARN)",
-        );
+        const arn = format.startsWith("http-2.0") ? event.routeArn : event.methodArn;
+        if ("isAuthorized" in result) {
+          console.log(
+            result.isAuthorized
+              ? "API Gateway answers: 200 (isAuthorized: the backend is called with the context below in requestContext.authorizer.lambda)"
+              : "API Gateway answers: 403 Forbidden (isAuthorized is false)",
+          );
+        } else {
+          console.log(
+            evaluatePolicy(result.policyDocument, typeof arn === "string" ? arn : "").decision === "Allow"
+              ? "API Gateway answers: 200 (Allow: the backend is called with the context below)"
+              : "API Gateway answers: 403 Forbidden (the policy denies this method ARN)",
+          );
+        }
         console.log(JSON.stringify(result, null, 2));
       } catch (err) {
         if (err instanceof Error && err.message === "Unauthorized") {

@@ -6,9 +6,13 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { extractBearerToken } from "./bearer-token";
 import { AuthorizerError, MalformedEventError, type Reason, TokenRejectedError } from "./errors";
-import { type MethodArn, parseMethodArn } from "./method-arn";
+import type { EventFormatConfig } from "./config";
+import { readRequest, type SimpleResult } from "./http-api-event";
+import type { MethodArn } from "./method-arn";
+import { denyAll } from "./minimal-policy";
 import { type AuthorizerResult, everyRoute, type PolicyDocument, policyDocument, statement } from "./policy";
-import type { CompiledRouteRules } from "./route-rules";
+import { parseRoute } from "./route-match";
+import type { Caller, CompiledRouteRules, RouteDecision } from "./route-rules";
 import { VerifiedTokenCache } from "./verified-token-cache";
 import type { CognitoClaims, TokenVerifier } from "./verify";
 
@@ -17,6 +21,12 @@ export interface AuthorizerDeps {
   readonly logger: Pick<Logger, "debug" | "info" | "warn">;
   /** undefined: every valid token may call every route of the stage. */
   readonly routeRules: CompiledRouteRules | undefined;
+  /**
+   * Which events the function answers and how (EVENT_FORMAT, config.ts). For http-2.0-simple, its
+   * route-key rules replace `routeRules`.
+   * @default - REST API TOKEN and REQUEST events, IAM policy responses
+   */
+  readonly eventFormat?: EventFormatConfig;
   /** Verified tokens kept in memory; 0 disables the cache. @default 1000 */
   readonly verifiedTokenCacheSize?: number;
   /**
@@ -53,7 +63,7 @@ export interface CallerContext {
   readonly groups: string;
 }
 
-export type AuthorizerHandler = (event: unknown) => Promise<AuthorizerResult>;
+export type AuthorizerHandler = (event: unknown) => Promise<AuthorizerResult | SimpleResult>;
 
 export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
   const { verifier, logger, routeRules } = deps;
@@ -62,6 +72,7 @@ export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
   const cacheSize = deps.verifiedTokenCacheSize ?? 1000;
   const cache = cacheSize > 0 ? new VerifiedTokenCache<CognitoClaims>(cacheSize) : undefined;
   const allowAll = new Map<string, PolicyDocument>();
+  const format: EventFormatConfig = deps.eventFormat ?? { format: "rest", routeKeyInIdentitySource: false };
 
   async function verified(token: string): Promise<CognitoClaims> {
     const hit = cache?.get(token, clock() / 1000);
@@ -71,15 +82,27 @@ export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
     return claims;
   }
 
-  return async function handler(event: unknown): Promise<AuthorizerResult> {
+  return async function handler(event: unknown): Promise<AuthorizerResult | SimpleResult> {
     let arn: MethodArn | undefined;
     try {
       if (typeof event !== "object" || event === null)
         throw new MalformedEventError("event is not an object");
-      arn = parseMethodArn((event as { methodArn?: unknown }).methodArn);
+      const request = readRequest(event, format);
+      arn = request.arn;
       const token = extractBearerToken(event);
       const claims = await verified(token);
       const context = callerContext(claims);
+
+      if (format.format === "http-2.0-simple") {
+        // A yes or no for this route; exact under the cache by configuration (route-key-rules.ts).
+        const decision = format.routeKeyRules?.decide(callerOf(context, claims), request.routeKey ?? "") ?? {
+          allowed: true,
+          reason: "allowed" as const,
+          route: undefined,
+        };
+        log(logger, decision.allowed ? "allow" : "deny", decision.reason, arn, context.sub, decision.route);
+        return { isAuthorized: decision.allowed, context: { ...context } };
+      }
 
       if (routeRules === undefined) {
         // Cache-safe by construction: the same document is right for every route of the stage.
@@ -92,10 +115,19 @@ export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
         return { principalId: context.sub, policyDocument: document, context: { ...context } };
       }
 
-      const decision = routeRules.decide(
-        { scopes: new Set(splitScopes(context.scope)), groups: new Set(groupsOf(claims)) },
+      let decision: Omit<RouteDecision, "reason"> & { reason: Reason } = routeRules.decide(
+        callerOf(context, claims),
         arn,
       );
+      if (
+        request.routeKey !== undefined &&
+        decision.route !== undefined &&
+        !sameRoute(decision.route, request.routeKey)
+      ) {
+        // API Gateway chose another route than the rules resolve the request to: their routing and
+        // ours disagree (http-api-iam-rules.ts refuses the rule sets where they can). Deny it all.
+        decision = { route: undefined, allowed: false, statements: denyAll(arn), reason: "route_mismatch" };
+      }
       log(logger, decision.allowed ? "allow" : "deny", decision.reason, arn, context.sub, decision.route);
       return {
         principalId: context.sub,
@@ -116,6 +148,22 @@ export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
       throw new Error("Unauthorized");
     }
   };
+}
+
+function callerOf(context: CallerContext, claims: CognitoClaims): Caller {
+  return { scopes: new Set(splitScopes(context.scope)), groups: new Set(groupsOf(claims)) };
+}
+
+/** Is the rule route the HTTP API route `routeKey` (same method and path, parameter names aside)? */
+function sameRoute(route: string, routeKey: string): boolean {
+  const a = parseRoute(route);
+  let b;
+  try {
+    b = parseRoute(routeKey);
+  } catch {
+    return false; // `$default`, or no route key at all: no rule of an IAM rule set is either.
+  }
+  return a.method === b.method && a.resourceKey === b.resourceKey;
 }
 
 function callerContext(claims: CognitoClaims): CallerContext {

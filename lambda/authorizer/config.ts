@@ -12,11 +12,17 @@
 // |              | handler's folder (what the CDK construct ships)                |          |
 // | ROUTE_RULES_COMPLETE | true: the rules list every method using the authorizer | false |
 // | EXTRA_USER_POOLS | more pools: JSON [{userPoolId, clientIds, tokenUse?, jwksUri?}] | unset |
+// | EVENT_FORMAT | rest, http-1.0, http-2.0-iam or http-2.0-simple (contract.ts)  | rest     |
+// | ROUTE_KEY_IN_IDENTITY_SOURCE | true: the HTTP API identity source has         | false    |
+// |              | $context.routeKey (http-2.0-simple only)                       |          |
 
 import {
   cognitoJwksUri,
   ENV,
+  type EventFormat,
   EVERY_ROUTE,
+  isEventFormat,
+  ROUTE_KEY_IN_IDENTITY_SOURCE_VALUES,
   isClientId,
   ROUTE_RULES_COMPLETE_VALUES,
   isTokenUse,
@@ -25,7 +31,10 @@ import {
   type TokenUse,
 } from "./contract";
 import { ConfigError } from "./errors";
+import { refuseInexactOnHttpApi } from "./http-api-iam-rules";
+import { compileRouteKeyRules, type RouteKeyRules } from "./route-key-rules";
 import { type CompiledRouteRules, parseRouteRules, RouteRulesError } from "./route-rules";
+import { validateRules } from "./route-rule-validation";
 
 /** A user pool whose tokens are accepted, with its own clients, token use and JWKS location. */
 export interface PoolConfig {
@@ -46,6 +55,17 @@ export interface AuthorizerConfig {
   readonly routeRules: CompiledRouteRules | undefined;
   /** EXTRA_USER_POOLS: pools besides USER_POOL_ID (none when unset). */
   readonly extraPools: readonly PoolConfig[];
+  /** EVENT_FORMAT and what goes with it. */
+  readonly eventFormat: EventFormatConfig;
+}
+
+/** Which events the authorizer answers, and for simple responses the rules by route key. */
+export interface EventFormatConfig {
+  readonly format: EventFormat;
+  /** ROUTE_KEY_IN_IDENTITY_SOURCE (only ever true for http-2.0-simple). */
+  readonly routeKeyInIdentitySource: boolean;
+  /** http-2.0-simple: the rules, decided by route key; undefined when ROUTE_RULES is "*". */
+  readonly routeKeyRules?: RouteKeyRules | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -100,10 +120,26 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Authorize
       `declares a rule list complete, but ${rules.variable} is "${EVERY_ROUTE}" (no list): unset it, or list the routes`,
     );
   }
+  const complete = completeText === "true";
+  const format = optional(env, ENV.eventFormat) ?? "rest";
+  if (!isEventFormat(format)) {
+    throw new ConfigError(
+      ENV.eventFormat,
+      `expected "rest", "http-1.0", "http-2.0-iam" or "http-2.0-simple" (the authorizer's payload format version and response mode in API Gateway)`,
+    );
+  }
+  const routeKeyInIdentitySource = routeKeyInIdentitySourceOf(env, format);
   let routeRules: CompiledRouteRules | undefined;
+  let routeKeyRules: RouteKeyRules | undefined;
   if (rules.text !== EVERY_ROUTE) {
     try {
-      routeRules = parseRouteRules(rules.text, { complete: completeText === "true" });
+      if (format === "http-2.0-simple") {
+        routeKeyRules = compileRouteKeyRules(parseJson(rules.text));
+        refuseInexactSimple(routeKeyRules, complete, routeKeyInIdentitySource);
+      } else {
+        if (format !== "rest") refuseInexactOnHttpApi(validateRules(parseJson(rules.text)), complete);
+        routeRules = parseRouteRules(rules.text, { complete });
+      }
     } catch (err) {
       if (err instanceof RouteRulesError) throw new ConfigError(rules.variable, err.message);
       throw err;
@@ -116,7 +152,61 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Authorize
     clientIds: uniqueClientIds,
     tokenUse,
   });
-  return { userPoolId, region, clientIds: uniqueClientIds, tokenUse, jwksUri, routeRules, extraPools };
+  return {
+    userPoolId,
+    region,
+    clientIds: uniqueClientIds,
+    tokenUse,
+    jwksUri,
+    routeRules,
+    extraPools,
+    eventFormat: { format, routeKeyInIdentitySource, routeKeyRules },
+  };
+}
+
+function routeKeyInIdentitySourceOf(env: Env, format: EventFormat): boolean {
+  const text = optional(env, ENV.routeKeyInIdentitySource) ?? "false";
+  if (!(ROUTE_KEY_IN_IDENTITY_SOURCE_VALUES as readonly string[]).includes(text)) {
+    throw new ConfigError(
+      ENV.routeKeyInIdentitySource,
+      `expected "true" (the HTTP API authorizer's identity source includes $context.routeKey) or "false"`,
+    );
+  }
+  if (text === "true" && format !== "http-2.0-simple") {
+    throw new ConfigError(
+      ENV.routeKeyInIdentitySource,
+      `applies to simple responses only (${ENV.eventFormat}=http-2.0-simple), but ${ENV.eventFormat} is "${format}": unset it`,
+    );
+  }
+  return text === "true";
+}
+
+/**
+ * A cached simple response is served for every route called with the same identity source. Without
+ * the route key in it, that is exact only when every route the authorizer guards has the same rule:
+ * all rules alike, and no other route uses the authorizer (ROUTE_RULES_COMPLETE).
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html
+ */
+function refuseInexactSimple(
+  rules: RouteKeyRules,
+  complete: boolean,
+  routeKeyInIdentitySource: boolean,
+): void {
+  if (routeKeyInIdentitySource || (rules.uniform && complete)) return;
+  const why = rules.uniform
+    ? `the rules may not list every route that uses this authorizer (${ENV.routeRulesComplete} is not "true")`
+    : "the rules differ per route";
+  throw new RouteRulesError(
+    `${why}, and with simple responses API Gateway serves one cached answer for every route called with the same token: put "$context.routeKey" in the authorizer's identity source and set ${ENV.routeKeyInIdentitySource}=true, or use ${ENV.eventFormat}=http-2.0-iam`,
+  );
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new RouteRulesError(`not valid JSON (${(err as Error).message}): expected a JSON array of rules`);
+  }
 }
 
 /** The rules' JSON (or "*"), trimmed, from exactly one of ROUTE_RULES and ROUTE_RULES_FILE (`variable`). */

@@ -15,7 +15,51 @@ export const ENV = {
   /** "true": the rules list every method that uses this authorizer (the CDK construct proves it at synth). */
   routeRulesComplete: "ROUTE_RULES_COMPLETE",
   extraUserPools: "EXTRA_USER_POOLS",
+  /** Which API Gateway events the function answers, and how (EVENT_FORMATS). */
+  eventFormat: "EVENT_FORMAT",
+  /** "true": the HTTP API authorizer's identity source includes `$context.routeKey`. */
+  routeKeyInIdentitySource: "ROUTE_KEY_IN_IDENTITY_SOURCE",
 } as const;
+
+/**
+ * EVENT_FORMAT: the API Gateway events the authorizer answers, set by whoever deploys it (never
+ * guessed from the event: an event of another kind is refused, 401). It must match the
+ * authorizer's own settings in API Gateway:
+ * - `rest`: a REST API TOKEN or REQUEST authorizer; IAM policy responses (the default);
+ * - `http-1.0`: an HTTP API Lambda authorizer, AuthorizerPayloadFormatVersion 1.0 (IAM policy
+ *   responses, the only kind format 1.0 has);
+ * - `http-2.0-iam`: AuthorizerPayloadFormatVersion 2.0, EnableSimpleResponses false (IAM policy);
+ * - `http-2.0-simple`: AuthorizerPayloadFormatVersion 2.0, EnableSimpleResponses true
+ *   (`{ isAuthorized, context }`).
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html
+ */
+export const EVENT_FORMATS = ["rest", "http-1.0", "http-2.0-iam", "http-2.0-simple"] as const;
+export type EventFormat = (typeof EVENT_FORMATS)[number];
+
+export function isEventFormat(value: unknown): value is EventFormat {
+  return (EVENT_FORMATS as readonly unknown[]).includes(value);
+}
+
+/**
+ * ROUTE_KEY_IN_IDENTITY_SOURCE (http-2.0-simple only): whoever deploys the authorizer declares that
+ * its identity source lists `$context.routeKey` next to the Authorization header, so that API
+ * Gateway caches a simple response per token AND route. The authorizer checks what it can: every
+ * event must then carry its routeKey among the identitySource values. Unset means "false".
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html
+ */
+export const ROUTE_KEY_IN_IDENTITY_SOURCE_VALUES = ["true", "false"] as const;
+
+/**
+ * The identity source that makes simple responses exact per route: the token and the route key.
+ * (The CDK construct sets this on an HttpLambdaAuthorizer with simple responses.)
+ */
+export const PER_ROUTE_IDENTITY_SOURCE = ["$request.header.Authorization", "$context.routeKey"] as const;
+
+/**
+ * The HTTP API catch-all route's key: requests no other route matches.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html
+ */
+export const DEFAULT_ROUTE_KEY = "$default";
 
 /**
  * The file the CDK construct writes the route rules to, next to the handler in the function's

@@ -23,9 +23,12 @@ export const REASONS = [
   "jwks_unavailable",
   "malformed_event",
   "malformed_method_arn",
+  "wrong_event_format",
+  "route_key_not_in_identity_source",
   "forbidden_route",
   "unknown_route",
   "non_normal_path",
+  "route_mismatch",
   "internal_error",
 ] as const;
 export type Reason = (typeof REASONS)[number];
@@ -44,6 +47,14 @@ export class MalformedEventError extends AuthorizerError {
 }
 export class MalformedMethodArnError extends AuthorizerError {
   readonly reason = "malformed_method_arn";
+}
+/** The event is not of the kind EVENT_FORMAT names (a REST event at an HTTP API authorizer, 1.0 for 2.0). */
+export class WrongEventFormatError extends AuthorizerError {
+  readonly reason = "wrong_event_format";
+}
+/** ROUTE_KEY_IN_IDENTITY_SOURCE is "true", yet the event's identitySource does not hold its routeKey. */
+export class RouteKeyNotInIdentitySourceError extends AuthorizerError {
+  readonly reason = "route_key_not_in_identity_source";
 }
 export class MissingTokenError extends AuthorizerError {
   readonly reason = "missing_token";

@@ -28,10 +28,16 @@ try {
 logger.info("authorizer ready", {
   userPoolId: config.userPoolId,
   tokenUse: config.tokenUse,
+  eventFormat: config.eventFormat.format,
   clients: config.clientIds.length,
   extraUserPools: config.extraPools.map((p) => p.userPoolId),
-  routes: config.routeRules?.rules.length ?? "every route",
+  routes: (config.routeRules ?? config.eventFormat.routeKeyRules)?.rules.length ?? "every route",
   keys: verifier.fetcher.keyIds.length,
 });
 
-export const handler = createAuthorizer({ verifier, logger, routeRules: config.routeRules });
+export const handler = createAuthorizer({
+  verifier,
+  logger,
+  routeRules: config.routeRules,
+  eventFormat: config.eventFormat,
+});

@@ -241,7 +241,7 @@ const MEMO_LIMIT = 1024;
  * The set of its alternatives (`anyOf`, or the rule's own `scopes` and `groups`), each as its sorted
  * scopes and sorted groups.
  */
-function requirementKey(rule: RouteRule): string {
+export function requirementKey(rule: RouteRule): string {
   const canonical = alternativesOf(rule).map((a) =>
     JSON.stringify([
       a.scopes === undefined ? null : [...a.scopes].sort(),
@@ -257,7 +257,7 @@ function requirementKey(rule: RouteRule): string {
  * groups in `cognito:groups` (a missing key requires nothing). The one place this is decided (keep
  * requirementKey in step).
  */
-function allows(rule: RouteRule, caller: Caller): boolean {
+export function allows(rule: RouteRule, caller: Caller): boolean {
   const holds = ({ scopes, groups }: RequirementAlternative): boolean =>
     (scopes === undefined || scopes.some((s) => caller.scopes.has(s))) &&
     (groups === undefined || groups.some((g) => caller.groups.has(g)));

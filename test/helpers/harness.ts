@@ -6,6 +6,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { AuthorizerResult as APIGatewayAuthorizerResult } from "../../lambda/authorizer/policy";
 import { createAuthorizer } from "../../lambda/authorizer/authorizer";
+import type { SimpleResult } from "../../lambda/authorizer/http-api-event";
 import { loadConfig } from "../../lambda/authorizer/config";
 import { createTokenVerifier, type TokenVerifierOptions } from "../../lambda/authorizer/verify";
 import { generateTestKey, type TestKey, TEST_CLIENT_ID, TEST_USER_POOL_ID } from "../../tools/issuer";
@@ -46,9 +47,63 @@ export function requestEvent(
   };
 }
 
+/** The routeArn prefix of the HTTP API events below: the `$default` stage, as HTTP APIs name it. */
+export const HTTP_API_PREFIX = "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/$default/";
+
+/**
+ * An HTTP API payload 2.0 REQUEST event, as API Gateway sends it: header names lowercased, the
+ * route key of the route it chose, and identitySource the values of the authorizer's identity
+ * source (here the Authorization header and, with `routeKeyInIdentitySource`, the route key).
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html
+ */
+export function httpApiEvent(
+  authorization: unknown,
+  routeKey: string,
+  method: string,
+  path: string,
+  options: { readonly routeKeyInIdentitySource?: boolean } = {},
+): Record<string, unknown> {
+  const headers: Record<string, unknown> = { host: "abcdef1234.execute-api.us-east-1.amazonaws.com" };
+  if (authorization !== undefined) headers["authorization"] = authorization;
+  const identitySource = [
+    ...(authorization === undefined ? [] : [authorization]),
+    ...(options.routeKeyInIdentitySource === true ? [routeKey] : []),
+  ];
+  return {
+    version: "2.0",
+    type: "REQUEST",
+    routeArn: `${HTTP_API_PREFIX}${method}${path}`,
+    identitySource,
+    routeKey,
+    rawPath: path,
+    rawQueryString: "",
+    headers,
+    requestContext: {
+      accountId: "123456789012",
+      apiId: "abcdef1234",
+      http: { method, path, protocol: "HTTP/1.1", sourceIp: "192.0.2.1", userAgent: "test" },
+      requestId: "id",
+      routeKey,
+      stage: "$default",
+    },
+  };
+}
+
+/** An HTTP API payload 1.0 REQUEST event: the REST REQUEST shape with `version` "1.0". */
+export function httpApi1Event(authorization: unknown, method: string, path: string): Record<string, unknown> {
+  return {
+    ...requestEvent(authorization === undefined ? {} : { Authorization: authorization }, null, method, path),
+    version: "1.0",
+    methodArn: `${HTTP_API_PREFIX}${method}${path}`,
+    identitySource: authorization,
+  };
+}
+
 export type Outcome =
   | { kind: "unauthorized" }
   | { kind: "policy"; result: APIGatewayAuthorizerResult }
+  /** An HTTP API simple response: 403 when isAuthorized is false. */
+  | { kind: "simple"; result: SimpleResult }
   | { kind: "other-error"; error: unknown };
 
 /**
@@ -56,9 +111,12 @@ export type Outcome =
  * `new Error("Unauthorized")`, or anything else (500). Harness.run adds per-call log capture, which
  * is not safe for concurrent calls: concurrent tests use this on `h.handler(event)` directly.
  */
-export async function outcomeOf(invocation: Promise<APIGatewayAuthorizerResult>): Promise<Outcome> {
+export async function outcomeOf(
+  invocation: Promise<APIGatewayAuthorizerResult | SimpleResult>,
+): Promise<Outcome> {
   try {
-    return { kind: "policy", result: await invocation };
+    const result = await invocation;
+    return "isAuthorized" in result ? { kind: "simple", result } : { kind: "policy", result };
   } catch (error) {
     if (error instanceof Error && error.message === "Unauthorized" && error.constructor === Error) {
       return { kind: "unauthorized" };
@@ -150,7 +208,7 @@ export class Harness {
     readonly server: JwksServer,
     readonly clock: TestClock,
     readonly verifier: ReturnType<typeof createTokenVerifier>,
-    readonly handler: (event: unknown) => Promise<APIGatewayAuthorizerResult>,
+    readonly handler: (event: unknown) => Promise<APIGatewayAuthorizerResult | SimpleResult>,
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
@@ -179,6 +237,7 @@ export class Harness {
       verifier,
       logger,
       routeRules: config.routeRules,
+      eventFormat: config.eventFormat,
       clock: clock.now,
       ...(options.verifiedTokenCacheSize === undefined
         ? {}

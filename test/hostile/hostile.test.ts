@@ -1,8 +1,8 @@
 // Hostile inputs through the real authorizer: every case must end in exactly `Error("Unauthorized")`
 // (API Gateway: 401), with the expected reason in the decision log, and never in a policy or a 500.
 
-import { REASONS } from "../../lambda/authorizer/errors";
-import { Harness, tokenEvent } from "../helpers/harness";
+import { type Reason, REASONS } from "../../lambda/authorizer/errors";
+import { API_PREFIX, Harness, HTTP_API_PREFIX, tokenEvent } from "../helpers/harness";
 import { accessClaims, generateTestKey, nowSeconds, signToken } from "../../tools/issuer";
 import { JwksServer } from "../../tools/jwks-server";
 import { HOSTILE_CASES, type HostileContext } from "./cases";
@@ -81,5 +81,81 @@ describe("hostile inputs", () => {
       const outcome = await h.run(tokenEvent(`Bearer ${signToken(h.key, claims)}`));
       expect(outcome.kind).toBe("policy");
     }
+  });
+});
+
+// The same table as HTTP API payload 2.0 events (simple responses, the route key in the identity
+// source): the Authorization value of each REST case becomes the event's `authorization` header
+// (header names arrive lowercased; REQUEST cases keep their headers as they are, however hostile),
+// so every token-level case must end in the same reason. Cases about the event's own shape (its
+// type, its ARN, not an object) end in one of the shape reasons: a 401 either way, never a 500.
+const SHAPE_REASONS: readonly Reason[] = [
+  "malformed_event",
+  "malformed_method_arn",
+  "wrong_event_format",
+  "missing_token",
+];
+
+function asHttpApiEvent(event: unknown): unknown {
+  if (typeof event !== "object" || event === null || Array.isArray(event)) return event;
+  const e = event as Record<string, unknown>;
+  const { methodArn, authorizationToken, type, ...rest } = e;
+  const arn = typeof methodArn === "string" ? methodArn.replace(`${API_PREFIX}`, HTTP_API_PREFIX) : methodArn;
+  const [, method = "GET", path = "/"] =
+    /\/(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)(\/.*)$/.exec(
+      typeof methodArn === "string" ? methodArn : "",
+    ) ?? [];
+  const routeKey = `${method} ${path}`;
+  const headers = type === "TOKEN" ? { authorization: authorizationToken } : rest.headers;
+  return {
+    ...rest,
+    version: "2.0",
+    type: type === "TOKEN" ? "REQUEST" : type,
+    routeArn: arn,
+    routeKey,
+    identitySource: [routeKey],
+    headers,
+  };
+}
+
+describe("hostile inputs as HTTP API payload 2.0 events", () => {
+  let h: Harness;
+  let attackerServer: JwksServer;
+  let ctx: HostileContext;
+
+  beforeAll(async () => {
+    const attacker = generateTestKey("attacker-key");
+    h = await Harness.start({
+      env: { EVENT_FORMAT: "http-2.0-simple", ROUTE_KEY_IN_IDENTITY_SOURCE: "true" },
+    });
+    attackerServer = await JwksServer.start([attacker.jwk]);
+    ctx = { key: h.key, attacker, attackerUrl: attackerServer.url };
+  });
+  afterAll(async () => {
+    await h.close();
+    await attackerServer.stop();
+  });
+
+  it.each(HOSTILE_CASES.map((c) => [c.name, c] as const))("%s → 401", async (_name, c) => {
+    const outcome = await h.run(asHttpApiEvent(c.event(ctx)));
+
+    if (outcome.kind === "other-error") throw outcome.error;
+    expect(outcome.kind).toBe("unauthorized");
+    const [decision] = h.logs.decisions();
+    expect(decision).toMatchObject({ outcome: "unauthorized", level: "WARN" });
+    if (SHAPE_REASONS.includes(c.reason)) expect(SHAPE_REASONS).toContain(decision?.reason);
+    else expect(decision?.reason).toBe(c.reason);
+  });
+
+  it("never fetched anything from the jku / x5u server", () => {
+    expect(attackerServer.requests).toBe(0);
+  });
+
+  it("tells a valid token apart from the hostile ones (isAuthorized true)", async () => {
+    const event = asHttpApiEvent(tokenEvent(`Bearer ${signToken(h.key, accessClaims())}`));
+
+    const outcome = await h.run(event);
+
+    expect(outcome).toEqual({ kind: "simple", result: expect.objectContaining({ isAuthorized: true }) });
   });
 });

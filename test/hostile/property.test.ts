@@ -8,7 +8,14 @@
 
 import fc from "fast-check";
 import { MAX_AUTHORIZATION_HEADER_LENGTH } from "../../lambda/authorizer/bearer-token";
-import { API_PREFIX, Harness, methodArn, requestEvent, tokenEvent } from "../helpers/harness";
+import {
+  API_PREFIX,
+  Harness,
+  HTTP_API_PREFIX,
+  methodArn,
+  requestEvent,
+  tokenEvent,
+} from "../helpers/harness";
 import { evaluatePolicy } from "../helpers/iam-evaluator";
 import {
   accessClaims,
@@ -472,3 +479,89 @@ async function outcomeOfRun(
   if (outcome.kind !== "policy") throw new Error(`expected a policy, got ${outcome.kind}`);
   return outcome.result;
 }
+
+// --- (c) for HTTP API payload 2.0 events, both response modes --------------------------------------
+
+function httpApiEventArb(token: string): fc.Arbitrary<unknown> {
+  const anything = fc.anything({
+    maxDepth: 3,
+    withNullPrototype: true,
+    withBigInt: true,
+    withSparseArray: true,
+  });
+  // Weighted towards well-formed values, so that some events reach the decision.
+  const mostly = <T>(good: fc.Arbitrary<T>, ...bad: fc.Arbitrary<unknown>[]): fc.Arbitrary<unknown> =>
+    fc.oneof({ weight: 6, arbitrary: good }, ...bad.map((arbitrary) => ({ weight: 1, arbitrary })));
+  const routeKey = mostly(
+    fc.constantFrom("GET /items", "$default", "ANY /{proxy+}", "DELETE /items/{id}"),
+    fc.string(),
+    anything,
+  );
+  const header = mostly(fc.constant(`Bearer ${token}`), fc.string(), anything);
+  return fc
+    .record({
+      version: mostly(fc.constant("2.0"), fc.constant("1.0"), anything),
+      type: mostly(fc.constant("REQUEST"), anything),
+      routeArn: mostly(
+        fc.constantFrom(
+          `${HTTP_API_PREFIX}GET/items`,
+          `${HTTP_API_PREFIX}DELETE/items/1`,
+          `${API_PREFIX}GET/items`,
+        ),
+        fc.string(),
+        anything,
+      ),
+      routeKey,
+      identitySource: mostly(fc.array(fc.oneof(routeKey, header), { maxLength: 3 }), anything),
+      headers: mostly(
+        fc.dictionary(fc.constantFrom("authorization", "Authorization", "host"), header, { minKeys: 1 }),
+        anything,
+      ),
+      extra: anything,
+      // The route key among the identity source values, as API Gateway sends it with $context.routeKey.
+      keyed: fc.boolean(),
+    })
+    .map(({ keyed, ...event }) =>
+      keyed && Array.isArray(event.identitySource)
+        ? { ...event, identitySource: [...event.identitySource, event.routeKey] }
+        : event,
+    );
+}
+
+describe.each<Record<string, string>>([
+  { EVENT_FORMAT: "http-2.0-simple", ROUTE_KEY_IN_IDENTITY_SOURCE: "true" },
+  { EVENT_FORMAT: "http-2.0-iam" },
+])("properties of the authorizer for HTTP API events (%j)", (env) => {
+  let h: Harness;
+  let original: string;
+
+  beforeAll(async () => {
+    h = await Harness.start({ env });
+    original = signToken(h.key, accessClaims());
+  });
+  afterAll(() => h.close());
+
+  it("(c) never throws anything but Unauthorized for payload 2.0 shaped events with random fields", async () => {
+    let answered = 0;
+    await fc.assert(
+      fc.asyncProperty(httpApiEventArb(original), async (event) => {
+        const outcome = await h.run(event);
+
+        if (outcome.kind === "other-error") throw outcome.error;
+        if (outcome.kind === "policy") {
+          // Only the real token gets here, and then only for the event's own API stage.
+          const routeArn = String((event as { routeArn: unknown }).routeArn);
+          const own = [HTTP_API_PREFIX, API_PREFIX].find((p) => routeArn.startsWith(p));
+          for (const s of outcome.result.policyDocument.Statement) {
+            expect(s).toMatchObject({ Effect: "Allow", Resource: [`${own}*/*`] });
+          }
+        }
+        if (outcome.kind === "simple") expect(typeof outcome.result.isAuthorized).toBe("boolean");
+        if (outcome.kind !== "unauthorized") answered += 1;
+      }),
+      { numRuns: 3000 },
+    );
+    // The generator does reach the decision, not only the refusals.
+    expect(answered).toBeGreaterThan(20);
+  });
+});

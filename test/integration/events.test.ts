@@ -9,6 +9,12 @@ import { sampleRoutes } from "../../infra/routes";
 
 const REPO = path.resolve(__dirname, "..", "..");
 const EXPECTED: Record<string, "200" | "401" | "403"> = {
+  "http1-reader-gets-item.json": "200",
+  "http2-iam-editor-creates-item.json": "200",
+  "http2-iam-forbidden-route-reader-admin.json": "403",
+  "http2-simple-forbidden-route-reader-deletes.json": "403",
+  "http2-simple-missing-header.json": "401",
+  "http2-simple-reader-lists-items.json": "200",
   "request-conflicting-headers.json": "401",
   "request-editor-creates-item.json": "200",
   "request-forbidden-route-reader-creates-item.json": "403",

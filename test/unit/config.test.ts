@@ -264,3 +264,135 @@ describe("EXTRA_USER_POOLS (several pools)", () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 });
+
+describe("loadConfig: EVENT_FORMAT and ROUTE_KEY_IN_IDENTITY_SOURCE", () => {
+  const DIFFERENT = JSON.stringify([
+    { route: "GET /items", scopes: ["items/read"] },
+    { route: "POST /items", scopes: ["items/write"] },
+  ]);
+  const ALIKE = JSON.stringify([
+    { route: "GET /items", scopes: ["items/read"] },
+    { route: "GET /items/{id}", scopes: ["items/read"] },
+  ]);
+
+  it("defaults to REST events, answered with IAM policies", () => {
+    expect(loadConfig(BASE).eventFormat).toEqual({
+      format: "rest",
+      routeKeyInIdentitySource: false,
+      routeKeyRules: undefined,
+    });
+  });
+
+  it.each(["rest", "http-1.0", "http-2.0-iam", "http-2.0-simple"])("accepts EVENT_FORMAT %s", (format) => {
+    expect(loadConfig({ ...BASE, EVENT_FORMAT: ` ${format} ` }).eventFormat.format).toBe(format);
+  });
+
+  it("accepts rules that differ per route for simple responses only with the route key in the identity source", () => {
+    const config = loadConfig({
+      ...BASE,
+      EVENT_FORMAT: "http-2.0-simple",
+      ROUTE_RULES: DIFFERENT,
+      ROUTE_KEY_IN_IDENTITY_SOURCE: "true",
+    });
+    expect(config.eventFormat.routeKeyRules?.rules).toHaveLength(2);
+    expect(config.routeRules).toBeUndefined();
+  });
+
+  it("accepts a $default rule for simple responses", () => {
+    const rules = JSON.stringify([{ route: "$default", groups: ["admins"] }, { route: "GET /me" }]);
+    const env = {
+      ...BASE,
+      EVENT_FORMAT: "http-2.0-simple",
+      ROUTE_RULES: rules,
+      ROUTE_KEY_IN_IDENTITY_SOURCE: "true",
+    };
+    expect(loadConfig(env).eventFormat.routeKeyRules?.rules[0]).toEqual({
+      route: "$default",
+      groups: ["admins"],
+    });
+  });
+
+  it("accepts alike rules declared complete for simple responses without the route key", () => {
+    const env = {
+      ...BASE,
+      EVENT_FORMAT: "http-2.0-simple",
+      ROUTE_RULES: ALIKE,
+      ROUTE_RULES_COMPLETE: "true",
+    };
+    expect(loadConfig(env).eventFormat.routeKeyRules?.uniform).toBe(true);
+  });
+
+  it.each([
+    [
+      { EVENT_FORMAT: "http" },
+      /EVENT_FORMAT: expected "rest", "http-1.0", "http-2.0-iam" or "http-2.0-simple"/,
+    ],
+    [{ EVENT_FORMAT: "HTTP-2.0-SIMPLE" }, /EVENT_FORMAT: expected/],
+    [
+      { EVENT_FORMAT: "http-2.0-simple", ROUTE_KEY_IN_IDENTITY_SOURCE: "yes" },
+      /ROUTE_KEY_IN_IDENTITY_SOURCE: expected "true"/,
+    ],
+    // The flag means nothing for IAM responses: set there, it would be a misunderstanding.
+    [
+      { ROUTE_KEY_IN_IDENTITY_SOURCE: "true" },
+      /ROUTE_KEY_IN_IDENTITY_SOURCE: applies to simple responses only.*"rest"/,
+    ],
+    [
+      { EVENT_FORMAT: "http-2.0-iam", ROUTE_KEY_IN_IDENTITY_SOURCE: "true" },
+      /applies to simple responses only/,
+    ],
+    // A cached simple answer would be served for every route called with the token.
+    [
+      { EVENT_FORMAT: "http-2.0-simple", ROUTE_RULES: DIFFERENT },
+      /ROUTE_RULES: the rules differ per route.*ROUTE_KEY_IN_IDENTITY_SOURCE=true/,
+    ],
+    [
+      { EVENT_FORMAT: "http-2.0-simple", ROUTE_RULES: ALIKE },
+      /may not list every route.*ROUTE_RULES_COMPLETE/,
+    ],
+    [
+      {
+        EVENT_FORMAT: "http-2.0-simple",
+        ROUTE_KEY_IN_IDENTITY_SOURCE: "true",
+        ROUTE_RULES: '[{"route":"$default"},{"route":"$default"}]',
+      },
+      /lists "\$default" twice/,
+    ],
+    [
+      {
+        EVENT_FORMAT: "http-2.0-simple",
+        ROUTE_KEY_IN_IDENTITY_SOURCE: "true",
+        ROUTE_RULES: '[{"route":"GET /a/{x}"},{"route":"GET /a/{y}"}]',
+      },
+      /rules\[1\].*same API Gateway method/,
+    ],
+    // IAM policies on HTTP APIs: only where REST-style resolution is HTTP API's route choice.
+    [
+      { EVENT_FORMAT: "http-2.0-iam", ROUTE_RULES: DIFFERENT },
+      /need the rules to list every route.*ROUTE_RULES_COMPLETE=true/,
+    ],
+    [{ EVENT_FORMAT: "http-1.0", ROUTE_RULES: DIFFERENT }, /need the rules to list every route/],
+    [
+      { EVENT_FORMAT: "http-2.0-iam", ROUTE_RULES_COMPLETE: "true", ROUTE_RULES: '[{"route":"$default"}]' },
+      /"\$default" cannot be ruled with IAM-policy responses.*http-2.0-simple/,
+    ],
+    [
+      {
+        EVENT_FORMAT: "http-2.0-iam",
+        ROUTE_RULES_COMPLETE: "true",
+        ROUTE_RULES: '[{"route":"GET /items/{id}"},{"route":"GET /items/mine"}]',
+      },
+      /rules\[0\].*and rules\[1\].*some request path matches both/,
+    ],
+    [
+      {
+        EVENT_FORMAT: "http-2.0-iam",
+        ROUTE_RULES_COMPLETE: "true",
+        ROUTE_RULES: '[{"route":"ANY /{proxy+}"},{"route":"GET /me"}]',
+      },
+      /some request path matches both/,
+    ],
+  ])("fails loudly on %j", (env, message) => {
+    expect(() => loadConfig({ ...BASE, ...env })).toThrow(message);
+  });
+});
