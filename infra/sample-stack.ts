@@ -160,10 +160,7 @@ export class CognitoAuthorizerSampleStack extends Stack {
         domainPrefix: props.cognitoDomainPrefix,
         callbackUrls: props.callbackUrls,
         logoutUrls: props.logoutUrls,
-        removalPolicy:
-          props.userPoolDeletionProtection === true
-            ? RemovalPolicy.RETAIN
-            : RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+        removalPolicy: userPoolRemovalPolicy(props),
       });
       assertRulesMatchPool(routes, identity.groupNames, identity.scopeNames);
       userPool = identity.userPool;
@@ -286,15 +283,23 @@ export class CognitoAuthorizerSampleStack extends Stack {
       allowUserPasswordAuth: props.allowUserPasswordAuth ?? false,
       callbackUrls: props.callbackUrls,
       logoutUrls: props.logoutUrls,
-      removalPolicy:
-        props.userPoolDeletionProtection === true
-          ? RemovalPolicy.RETAIN
-          : RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+      removalPolicy: userPoolRemovalPolicy(props),
     });
     // Every group a rule names exists in this pool too; its users carry no custom scopes.
     assertRulesMatchPool(routes, second.groupNames, undefined);
     return second;
   }
+}
+
+/**
+ * What `cdk destroy` does to the stack's user pools: kept, with deletion protection, when
+ * userPoolDeletionProtection is set; otherwise retained on update or delete but not when a failed
+ * create rolls back (secure-user-pool.ts has the reasons).
+ */
+function userPoolRemovalPolicy(props: CognitoAuthorizerSampleStackProps): RemovalPolicy {
+  return props.userPoolDeletionProtection === true
+    ? RemovalPolicy.RETAIN
+    : RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
 }
 
 /**

@@ -4,14 +4,10 @@
 // (admin calls use default AWS credentials); tests that need emulator internals are skipped.
 
 import {
-  AdminAddUserToGroupCommand,
-  AdminCreateUserCommand,
   AdminDeleteUserCommand,
   AdminDisableUserCommand,
-  AdminSetUserPasswordCommand,
   CreateUserPoolClientCommand,
   DeleteUserPoolClientCommand,
-  InitiateAuthCommand,
   NotAuthorizedException,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { execFile } from "node:child_process";
@@ -23,6 +19,7 @@ import { promisify } from "node:util";
 import jwt from "jsonwebtoken";
 import { writeOutputsFile } from "../../infra/local/stack";
 import { clientCredentialsToken, TokenEndpointError } from "../../scripts/lib/client-token";
+import { createUser as createPoolUser, signIn as signInUser } from "../helpers/e2e-users";
 import { bearer, call, type E2eTarget, isLocal, REPO_ROOT, startTarget } from "../helpers/local-stack";
 
 const itLocal = isLocal ? it : it.skip;
@@ -37,45 +34,13 @@ describe("sample API end to end", () => {
   const createdClients: string[] = [];
 
   async function createUser(group: string | undefined): Promise<string> {
-    const username = `e2e-${group ?? "nogroup"}-${randomUUID().slice(0, 8)}@example.com`;
-    await target.cognito.send(
-      new AdminCreateUserCommand({
-        UserPoolId: userPoolId,
-        Username: username,
-        MessageAction: "SUPPRESS",
-        UserAttributes: [
-          { Name: "email", Value: username },
-          { Name: "email_verified", Value: "true" },
-        ],
-      }),
-    );
+    const username = await createPoolUser(target.cognito, userPoolId, group, PASSWORD);
     createdUsers.push(username);
-    await target.cognito.send(
-      new AdminSetUserPasswordCommand({
-        UserPoolId: userPoolId,
-        Username: username,
-        Password: PASSWORD,
-        Permanent: true,
-      }),
-    );
-    if (group !== undefined) {
-      await target.cognito.send(
-        new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: username, GroupName: group }),
-      );
-    }
     return username;
   }
 
-  async function signIn(username: string, appClientId = clientId): Promise<string> {
-    const result = await target.cognito.send(
-      new InitiateAuthCommand({
-        ClientId: appClientId,
-        AuthFlow: "USER_PASSWORD_AUTH",
-        AuthParameters: { USERNAME: username, PASSWORD: PASSWORD },
-      }),
-    );
-    return result.AuthenticationResult?.AccessToken as string;
-  }
+  const signIn = (username: string, appClientId = clientId): Promise<string> =>
+    signInUser(target.cognito, appClientId, username, PASSWORD);
 
   const claims = (token: string) => jwt.decode(token) as Record<string, unknown>;
 

@@ -6,16 +6,11 @@
 // Always the local stack, also when E2E_OUTPUTS names a deployed stack: the suite needs both
 // configurations at once, and the emulator's signing key to mint a token for the wrong client.
 
-import {
-  AdminAddUserToGroupCommand,
-  AdminCreateUserCommand,
-  AdminSetUserPasswordCommand,
-  InitiateAuthCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
 import cognitoLocalPrivateKey from "cognito-local/lib/keys/cognitoLocal.private.json";
 import { randomUUID } from "node:crypto";
 import jwt from "jsonwebtoken";
 import { signIn as signInSample } from "../../scripts/lib/sign-in";
+import { createUser, signIn } from "../helpers/e2e-users";
 import { bearer, call, type E2eTarget, startLocalTarget } from "../helpers/local-stack";
 
 const PASSWORD = `E2e-${randomUUID()}-Aa1!`;
@@ -43,37 +38,8 @@ describe("several user pools end to end (secondUserPool)", () => {
     clientId: string,
     group: string,
   ): Promise<string> {
-    const username = `e2e-${group}-${randomUUID().slice(0, 8)}@example.com`;
-    await target.cognito.send(
-      new AdminCreateUserCommand({
-        UserPoolId: userPoolId,
-        Username: username,
-        MessageAction: "SUPPRESS",
-        UserAttributes: [
-          { Name: "email", Value: username },
-          { Name: "email_verified", Value: "true" },
-        ],
-      }),
-    );
-    await target.cognito.send(
-      new AdminSetUserPasswordCommand({
-        UserPoolId: userPoolId,
-        Username: username,
-        Password: PASSWORD,
-        Permanent: true,
-      }),
-    );
-    await target.cognito.send(
-      new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: username, GroupName: group }),
-    );
-    const result = await target.cognito.send(
-      new InitiateAuthCommand({
-        ClientId: clientId,
-        AuthFlow: "USER_PASSWORD_AUTH",
-        AuthParameters: { USERNAME: username, PASSWORD },
-      }),
-    );
-    return result.AuthenticationResult?.AccessToken as string;
+    const username = await createUser(target.cognito, userPoolId, group, PASSWORD);
+    return signIn(target.cognito, clientId, username, PASSWORD);
   }
 
   const out = (target: E2eTarget, key: string): string => {

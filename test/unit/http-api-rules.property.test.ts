@@ -16,6 +16,7 @@ import { refuseInexactOnHttpApi } from "../../lambda/authorizer/http-api-iam-rul
 import { parseRouteArn } from "../../lambda/authorizer/method-arn";
 import { compileRouteKeyRules } from "../../lambda/authorizer/route-key-rules";
 import { type Caller, compileRouteRules, RouteRulesError } from "../../lambda/authorizer/route-rules";
+import { FRESH, LITERALS, pathArb } from "../helpers/route-arbitraries";
 import { evaluatePolicy, methodArnFor } from "../helpers/iam-evaluator";
 
 interface Rule {
@@ -25,25 +26,8 @@ interface Rule {
 }
 
 const PREFIX = "arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/$default/";
-const LITERALS = ["a", "b"];
-const FRESH = "z"; // a segment no route names
 const REQUEST_METHODS = ["GET", "POST", "PUT"]; // PUT: every method no route names
 
-const segmentAt = (depth: number, last: boolean): fc.Arbitrary<string> =>
-  fc.oneof(
-    { arbitrary: fc.constantFrom(...LITERALS), weight: 3 },
-    { arbitrary: fc.constant(`{p${depth}}`), weight: 2 },
-    { arbitrary: fc.constant("{rest+}"), weight: last ? 1 : 0 },
-  );
-const pathArb: fc.Arbitrary<string> = fc
-  .integer({ min: 0, max: 3 })
-  .chain((n) =>
-    n === 0
-      ? fc.constant("/")
-      : fc
-          .tuple(...Array.from({ length: n }, (_, i) => segmentAt(i, i === n - 1)))
-          .map((s) => "/" + s.join("/")),
-  );
 const subset = (values: string[]) => fc.subarray(values).map((s) => (s.length === 0 ? undefined : s));
 const ruleArb = (withDefault: boolean): fc.Arbitrary<Rule> =>
   fc

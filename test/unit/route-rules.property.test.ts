@@ -11,6 +11,7 @@ import fc from "fast-check";
 
 import { parseMethodArn } from "../../lambda/authorizer/method-arn";
 import { type Caller, compileRouteRules, RouteRulesError } from "../../lambda/authorizer/route-rules";
+import { FRESH, LITERALS, pathArb } from "../helpers/route-arbitraries";
 import { evaluatePolicy, iamGlobMatches, methodArnFor } from "../helpers/iam-evaluator";
 
 interface Alternative {
@@ -23,30 +24,10 @@ interface Rule extends Alternative {
 }
 
 const PREFIX = "arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/prod/";
-const LITERALS = ["a", "b"];
-// A value no route names: stands for every such value (matching only compares whole segments).
-const FRESH = "z";
 const REQUEST_METHODS = ["GET", "POST", "PUT"]; // PUT stands for every method no route names.
 const MAX_PROXY = 4;
 
 // --- Generators -------------------------------------------------------------------------------
-
-const segmentAt = (depth: number, last: boolean): fc.Arbitrary<string> =>
-  fc.oneof(
-    { arbitrary: fc.constantFrom(...LITERALS), weight: 3 },
-    { arbitrary: fc.constant(`{p${depth}}`), weight: 2 },
-    { arbitrary: fc.constant("{rest+}"), weight: last ? 1 : 0 },
-  );
-
-const pathArb: fc.Arbitrary<string> = fc
-  .integer({ min: 0, max: 3 })
-  .chain((n) =>
-    n === 0
-      ? fc.constant("/")
-      : fc
-          .tuple(...Array.from({ length: n }, (_, i) => segmentAt(i, i === n - 1)))
-          .map((s) => "/" + s.join("/")),
-  );
 
 const subset = (values: string[]) =>
   fc.subarray(values, { minLength: 0 }).map((s) => (s.length === 0 ? undefined : s));
