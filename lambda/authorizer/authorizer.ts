@@ -7,7 +7,7 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import { extractBearerToken } from "./bearer-token";
 import { AuthorizerError, MalformedEventError, type Reason, TokenRejectedError } from "./errors";
 import type { EventFormatConfig } from "./config";
-import { readRequest, type SimpleResult } from "./http-api-event";
+import { assertTokenInIdentitySource, readRequest, type SimpleResult } from "./http-api-event";
 import type { MethodArn } from "./method-arn";
 import { denyAll } from "./minimal-policy";
 import { type AuthorizerResult, everyRoute, type PolicyDocument, policyDocument, statement } from "./policy";
@@ -90,6 +90,8 @@ export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
       const request = readRequest(event, format);
       arn = request.arn;
       const token = extractBearerToken(event);
+      // Before the token is verified: an answer API Gateway would cache for other callers is never given.
+      assertTokenInIdentitySource(request, token);
       const claims = await verified(token);
       const context = callerContext(claims);
 

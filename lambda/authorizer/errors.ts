@@ -25,6 +25,7 @@ export const REASONS = [
   "malformed_method_arn",
   "wrong_event_format",
   "route_key_not_in_identity_source",
+  "token_not_in_identity_source",
   "forbidden_route",
   "unknown_route",
   "non_normal_path",
@@ -55,6 +56,9 @@ export class WrongEventFormatError extends AuthorizerError {
 /** ROUTE_KEY_IN_IDENTITY_SOURCE is "true", yet the event's identitySource does not hold its routeKey. */
 export class RouteKeyNotInIdentitySourceError extends AuthorizerError {
   readonly reason = "route_key_not_in_identity_source";
+}
+export class TokenNotInIdentitySourceError extends AuthorizerError {
+  readonly reason = "token_not_in_identity_source";
 }
 export class MissingTokenError extends AuthorizerError {
   readonly reason = "missing_token";

@@ -14,7 +14,13 @@
 //   `$context.authorizer.<key>` in mappings; for an IAM response its `principalId` too.
 
 import { type EventFormat, DEFAULT_ROUTE_KEY } from "./contract";
-import { MalformedEventError, RouteKeyNotInIdentitySourceError, WrongEventFormatError } from "./errors";
+import { parseAuthorizationHeader } from "./bearer-token";
+import {
+  MalformedEventError,
+  RouteKeyNotInIdentitySourceError,
+  TokenNotInIdentitySourceError,
+  WrongEventFormatError,
+} from "./errors";
 import { type MethodArn, parseMethodArn, parseRouteArn } from "./method-arn";
 
 /** What a payload 2.0 authorizer with simple responses enabled returns. */
@@ -28,6 +34,8 @@ export interface AuthorizerRequest {
   readonly arn: MethodArn;
   /** The HTTP API route the request matched (payload 2.0 only): `GET /items/{id}`, `$default`. */
   readonly routeKey: string | undefined;
+  /** The identity source values (payload 2.0 only): API Gateway's cache key for this answer. */
+  readonly identitySource: readonly unknown[] | undefined;
 }
 
 export interface EventFormatOptions {
@@ -47,7 +55,7 @@ export function readRequest(event: object, options: EventFormatOptions): Authori
     if (e.version !== undefined) {
       throw new WrongEventFormatError(`event has a version (an HTTP API event), but EVENT_FORMAT is "rest"`);
     }
-    return { arn: parseMethodArn(e.methodArn), routeKey: undefined };
+    return { arn: parseMethodArn(e.methodArn), routeKey: undefined, identitySource: undefined };
   }
   const version = options.format === "http-1.0" ? "1.0" : "2.0";
   if (e.version !== version) {
@@ -56,7 +64,9 @@ export function readRequest(event: object, options: EventFormatOptions): Authori
     );
   }
   if (e.type !== "REQUEST") throw new WrongEventFormatError(`event type is ${describe(e.type)}, not REQUEST`);
-  if (version === "1.0") return { arn: parseRouteArn(e.methodArn, "methodArn"), routeKey: undefined };
+  if (version === "1.0") {
+    return { arn: parseRouteArn(e.methodArn, "methodArn"), routeKey: undefined, identitySource: undefined };
+  }
 
   const arn = parseRouteArn(e.routeArn, "routeArn");
   const { routeKey, identitySource } = event as { routeKey?: unknown; identitySource?: unknown };
@@ -80,7 +90,35 @@ export function readRequest(event: object, options: EventFormatOptions): Authori
       );
     }
   }
-  return { arn, routeKey };
+  if (identitySource !== undefined && !Array.isArray(identitySource)) {
+    throw new MalformedEventError("identitySource is not an array");
+  }
+  return { arn, routeKey, identitySource };
+}
+
+/**
+ * Payload 2.0: API Gateway caches the answer under the identity source values, so the token the
+ * answer is for must be one of them, or one caller's cached answer would serve requests with
+ * another token, or with none (an identity source of `$context.routeKey` alone, or of a header the
+ * caller chooses). An empty identity source is only allowed with caching off; API Gateway then
+ * caches nothing. A value counts when it is a Bearer header carrying this very token.
+ */
+export function assertTokenInIdentitySource(request: AuthorizerRequest, token: string): void {
+  const values = request.identitySource;
+  if (values === undefined || values.length === 0) return;
+  const carries = (value: unknown): boolean => {
+    if (typeof value !== "string") return false;
+    try {
+      return parseAuthorizationHeader(value) === token;
+    } catch {
+      return false;
+    }
+  };
+  if (!values.some(carries)) {
+    throw new TokenNotInIdentitySourceError(
+      'identitySource does not hold the Authorization header: add "$request.header.Authorization" to the authorizer\'s identity source, or the cached answer would serve other callers',
+    );
+  }
 }
 
 function describe(value: unknown): string {

@@ -113,9 +113,18 @@ function asHttpApiEvent(event: unknown): unknown {
     type: type === "TOKEN" ? "REQUEST" : type,
     routeArn: arn,
     routeKey,
-    identitySource: [routeKey],
+    // As API Gateway sends it for the identity source $request.header.Authorization, $context.routeKey.
+    identitySource: [...authorizationValues(headers), routeKey],
     headers,
   };
+}
+
+/** The Authorization values among `headers` (any casing), as the identity source would carry them. */
+function authorizationValues(headers: unknown): string[] {
+  if (typeof headers !== "object" || headers === null) return [];
+  return Object.entries(headers as Record<string, unknown>)
+    .filter(([name, value]) => name.toLowerCase() === "authorization" && typeof value === "string")
+    .map(([, value]) => value as string);
 }
 
 describe("hostile inputs as HTTP API payload 2.0 events", () => {

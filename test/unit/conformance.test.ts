@@ -124,6 +124,9 @@ function withAuthorization(event: Json, value: string): Json {
   };
   setIn("headers", value, true);
   setIn("multiValueHeaders", [value], false);
+  // Payload 2.0 carries the identity source values, API Gateway's cache key: deployed as this project
+  // requires (README, HTTP APIs), the Authorization header is one of them, so it carries the new value.
+  if (Array.isArray(copy.identitySource)) copy.identitySource = [value];
   return copy;
 }
 

@@ -114,6 +114,30 @@ describe("HTTP API payload 2.0, simple responses, $context.routeKey in the ident
     ]);
   });
 
+  it.each<[string, (authorization: string) => unknown[]]>([
+    // API Gateway caches the answer under these values: without the token, one caller's answer
+    // would serve every request to the route, with any token or none.
+    ["the route key alone", () => ["GET /items"]],
+    ["a header the caller chooses, set to the route key", () => ["junk", "GET /items"]],
+    [
+      "another caller's token",
+      () => [`Bearer ${signToken(h.key, accessClaims({ sub: "someone-else" }))}`, "GET /items"],
+    ],
+  ])("refuses (401) an identity source without the verified token: %s", async (_name, values) => {
+    const authorization = bearer(h, "admin");
+    const event = {
+      ...httpApiEvent(authorization, "GET /items", "GET", "/items"),
+      identitySource: values(authorization),
+    };
+
+    const outcome = await h.run(event);
+
+    expect(outcome.kind).toBe("unauthorized");
+    expect(h.logs.decisions()).toEqual([
+      expect.objectContaining({ outcome: "unauthorized", reason: "token_not_in_identity_source" }),
+    ]);
+  });
+
   it.each([
     ["a REST TOKEN event", () => tokenEvent("Bearer x"), "wrong_event_format"],
     ["a REST REQUEST event", () => requestEvent({ Authorization: "Bearer x" }), "wrong_event_format"],
@@ -212,6 +236,18 @@ describe("HTTP API payload 2.0, IAM-policy responses (the sample rules, declared
     });
   });
   afterAll(() => h.close());
+
+  it("refuses (401) an identity source without the token (one caller's policy would serve others), and allows with caching off (no identity source)", async () => {
+    const authorization = bearer(h, "admin");
+    const keyedElsewhere = {
+      ...httpApiEvent(authorization, "GET /items", "GET", "/items"),
+      identitySource: ["x"],
+    };
+    expect((await h.run(keyedElsewhere)).kind).toBe("unauthorized");
+    expect(h.logs.decisions()).toEqual([expect.objectContaining({ reason: "token_not_in_identity_source" })]);
+    const uncached = { ...httpApiEvent(authorization, "GET /items", "GET", "/items"), identitySource: [] };
+    expect((await h.run(uncached)).kind).toBe("policy");
+  });
 
   it.each(
     CALLERS.flatMap((caller) => SAMPLE_ROUTES.map((first) => [caller, first.routeKey, first] as const)),
