@@ -31,6 +31,8 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { evaluatePolicy } from "../infra/local/apigateway/iam-policy";
+import type { LambdaFunctionDefinition } from "../infra/local/cloud-assembly/stack-definition";
+import { readCloudAssembly } from "../infra/local/cloud-assembly/template";
 import { ENV, type EventFormat } from "../lambda/authorizer/contract";
 import {
   accessClaims,
@@ -123,18 +125,17 @@ function localSetup(outputsFile: string, cdkOut: string): { mint: Minter; close:
   const endpoint = outputs.values["CognitoEndpoint"];
   if (endpoint === undefined)
     throw new Error(`${outputsFile} has no CognitoEndpoint: --local needs \`npm start\``);
-  const { environment, assetPath } = authorizerFunction(
-    path.join(cdkOut, `${outputs.stackName}.template.json`),
-  );
+  const { environment, assetDirectory } = authorizerFunction(cdkOut, outputs.stackName);
   process.env[ENV.userPoolId] = outputs.values["UserPoolId"];
   process.env[ENV.clientId] = outputs.values["UserPoolClientId"];
-  process.env[ENV.tokenUse] = environment[ENV.tokenUse] ?? "access";
+  const tokenUse = environment[ENV.tokenUse];
+  process.env[ENV.tokenUse] = typeof tokenUse === "string" ? tokenUse : "access";
   process.env[ENV.jwksUri] = `${endpoint}/${outputs.values["UserPoolId"]}/.well-known/jwks.json`;
   // The rules file the synthesized deployment package ships (ROUTE_RULES_FILE names it in the package).
-  process.env[ENV.routeRules] ??= readFileSync(
-    path.join(cdkOut, assetPath, environment[ENV.routeRulesFile] ?? "(no ROUTE_RULES_FILE)"),
-    "utf8",
-  );
+  const rulesFile = environment[ENV.routeRulesFile];
+  if (typeof rulesFile !== "string")
+    throw new Error(`the stack's authorizer function has no ${ENV.routeRulesFile}`);
+  process.env[ENV.routeRules] ??= readFileSync(path.join(assetDirectory, rulesFile), "utf8");
   return {
     mint: (caller, variant) => {
       if (variant !== undefined && variant !== "id") {
@@ -146,39 +147,19 @@ function localSetup(outputsFile: string, cdkOut: string): { mint: Minter; close:
   };
 }
 
-/** The template's authorizer function (the one whose environment names ROUTE_RULES_FILE): its variables and asset folder. */
-function authorizerFunction(templateFile: string): {
-  environment: Record<string, string>;
-  assetPath: string;
-} {
-  let template: {
-    Resources?: Record<
-      string,
-      { Type?: string; Metadata?: Record<string, unknown>; Properties?: Record<string, unknown> }
-    >;
-  };
-  try {
-    template = JSON.parse(readFileSync(templateFile, "utf8")) as typeof template;
-  } catch {
-    throw new Error(`cannot read ${templateFile}: run \`npm start\` (it synthesizes) or pass --cdk-out`);
+/** The function of the stack's API Gateway authorizer, as the local stack reads it from the cloud assembly. */
+function authorizerFunction(cdkOut: string, stackName: string): LambdaFunctionDefinition {
+  const stack = readCloudAssembly(cdkOut, stackName);
+  const [authorizer, ...others] = stack.authorizers.values();
+  if (authorizer === undefined || others.length > 0) {
+    throw new Error(
+      `stack ${stackName} in ${cdkOut} must have exactly one authorizer (it has ${stack.authorizers.size})`,
+    );
   }
-  for (const resource of Object.values(template.Resources ?? {})) {
-    const variables = (
-      resource.Properties?.["Environment"] as { Variables?: Record<string, unknown> } | undefined
-    )?.Variables;
-    const assetPath = resource.Metadata?.["aws:asset:path"];
-    if (
-      resource.Type === "AWS::Lambda::Function" &&
-      typeof variables?.[ENV.routeRulesFile] === "string" &&
-      typeof assetPath === "string"
-    ) {
-      const environment = Object.fromEntries(
-        Object.entries(variables).filter(([, v]) => typeof v === "string"),
-      ) as Record<string, string>;
-      return { environment, assetPath };
-    }
-  }
-  throw new Error(`${templateFile} has no authorizer function with ${ENV.routeRulesFile}`);
+  const fn = stack.functions.get(authorizer.functionLogicalId);
+  if (fn === undefined)
+    throw new Error(`the function of authorizer ${authorizer.logicalId} is not in ${cdkOut}`);
+  return fn;
 }
 
 type Result =

@@ -522,14 +522,19 @@ export class CognitoJwtAuthorizer extends Construct {
    * @internal
    */
   _stageRules(): string {
-    this.stagedRules = `${JSON.stringify(this.routeRules)}\n`;
+    this.stagedRules = this.rulesFileText();
     return this.stagedRules;
+  }
+
+  /** route-rules.json as the function reads it. */
+  private rulesFileText(): string {
+    return `${JSON.stringify(this.routeRules)}\n`;
   }
 
   /** Synth-time check: rules and methods match one to one. */
   private validateRoutes(): string[] {
     const errors: string[] = [];
-    if (this.stagedRules !== undefined && this.stagedRules !== `${JSON.stringify(this.routeRules)}\n`) {
+    if (this.stagedRules !== undefined && this.stagedRules !== this.rulesFileText()) {
       errors.push(
         "The route rules changed after they were staged into the function's package: add every route before the app synthesizes.",
       );
@@ -537,6 +542,10 @@ export class CognitoJwtAuthorizer extends Construct {
     const stack = Stack.of(this);
     const ourId = this.authorizer.authorizerId;
     const ourResolvedId = JSON.stringify(stack.resolve(ourId));
+    /** Does this method name our authorizer (the same token, or, in our stack, the same reference)? */
+    const namesOurs = (cfn: CfnMethod): boolean =>
+      cfn.authorizerId === ourId ||
+      (Stack.of(cfn) === stack && JSON.stringify(stack.resolve(cfn.authorizerId)) === ourResolvedId);
     const guarded = new Set<string>();
     const existing = new Set<string>();
     // Every method of the API created through CDK, in any stack of the app (an imported API's
@@ -545,10 +554,7 @@ export class CognitoJwtAuthorizer extends Construct {
       // A raw CfnMethod (not the resource of a Method) that names this authorizer: its path is not
       // known here, so its rule cannot be checked. Refused: it would be guarded by rules that do not list it.
       if (node instanceof CfnMethod && !(node.node.scope instanceof Method)) {
-        const raw =
-          node.authorizerId === ourId ||
-          (Stack.of(node) === stack && JSON.stringify(stack.resolve(node.authorizerId)) === ourResolvedId);
-        if (raw) {
+        if (namesOurs(node)) {
           errors.push(
             `${node.node.path} is a CfnMethod that uses this authorizer: create the method with ` +
               "Resource.addMethod (or `new Method`) so its route is known, and give it a rule.",
@@ -559,11 +565,7 @@ export class CognitoJwtAuthorizer extends Construct {
       if (!(node instanceof Method) || node.api.restApiId !== this.api.restApiId) continue;
       const key = `${node.httpMethod} ${node.resource.path}`;
       existing.add(key);
-      const cfn = node.node.defaultChild as CfnMethod;
-      const usesOurs =
-        cfn.authorizerId === ourId ||
-        (Stack.of(node) === stack && JSON.stringify(stack.resolve(cfn.authorizerId)) === ourResolvedId);
-      if (usesOurs) guarded.add(key);
+      if (namesOurs(node.node.defaultChild as CfnMethod)) guarded.add(key);
     }
     for (const key of this.routes.keys()) {
       if (!existing.has(key)) {

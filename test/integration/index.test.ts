@@ -10,7 +10,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { bundleAuthorizer } from "../../tools/bundle";
-import { API_PREFIX, methodArn } from "../helpers/harness";
+import { API_PREFIX, tokenEvent } from "../helpers/harness";
 import {
   accessClaims,
   generateTestKey,
@@ -92,11 +92,7 @@ describe.each(EACH_NODE_RUNTIME)("on %s", (_name, runtime) => {
   it("hydrates the JWKS during import, so the first request makes no network call", async () => {
     server.requests = 0;
     const token = signToken(key, accessClaims());
-    const event = {
-      type: "TOKEN",
-      authorizationToken: `Bearer ${token}`,
-      methodArn: methodArn("GET", "/items"),
-    };
+    const event = tokenEvent(`Bearer ${token}`);
     const { result } = await runEntry(runtime, env(), event);
     expect(result.result.policyDocument.Statement[0].Effect).toBe("Allow");
     expect(result.node).toBe(runtime.version);
@@ -109,11 +105,7 @@ describe.each(EACH_NODE_RUNTIME)("on %s", (_name, runtime) => {
     // which load the bundled undici: 17 ms of a 40 ms import (README, Performance). The fetcher takes
     // node:http as CommonJS exports instead. (The runner's own fetch() loads undici only afterwards.)
     const token = signToken(key, accessClaims());
-    const event = {
-      type: "TOKEN",
-      authorizationToken: `Bearer ${token}`,
-      methodArn: methodArn("GET", "/items"),
-    };
+    const event = tokenEvent(`Bearer ${token}`);
     const { result } = await runEntry(runtime, env(), event);
     expect(result.node).toBe(runtime.version);
     expect(result.result.policyDocument.Statement[0].Effect).toBe("Allow");
@@ -121,11 +113,7 @@ describe.each(EACH_NODE_RUNTIME)("on %s", (_name, runtime) => {
   });
 
   it("answers 401 for a bad token through the bundled handler", async () => {
-    const event = {
-      type: "TOKEN",
-      authorizationToken: "Bearer abc.def.ghi",
-      methodArn: methodArn("GET", "/items"),
-    };
+    const event = tokenEvent("Bearer abc.def.ghi");
     const { result, stdout, stderr } = await runEntry(runtime, env(), event);
     expect(result.error).toBe("Unauthorized");
     // The decision line is JSON from Powertools Logger (WARN goes to stderr), with the reason and without the token.
@@ -144,11 +132,7 @@ describe.each(EACH_NODE_RUNTIME)("on %s", (_name, runtime) => {
 
   it("still loads when the JWKS endpoint is down at cold start, and fails closed", async () => {
     const token = signToken(key, accessClaims());
-    const event = {
-      type: "TOKEN",
-      authorizationToken: `Bearer ${token}`,
-      methodArn: methodArn("GET", "/items"),
-    };
+    const event = tokenEvent(`Bearer ${token}`);
     const { result, stderr } = await runEntry(
       runtime,
       { ...env(), JWKS_URI: "http://127.0.0.1:9/jwks.json" },
@@ -165,11 +149,7 @@ describe.each(EACH_NODE_RUNTIME)("on %s", (_name, runtime) => {
       key,
       accessClaims({ scope: "api/read api/write api/audit", "cognito:groups": ["admins"] }),
     );
-    const event = {
-      type: "TOKEN",
-      authorizationToken: `Bearer ${token}`,
-      methodArn: methodArn("GET", "/resource-3/42"),
-    };
+    const event = tokenEvent(`Bearer ${token}`, "GET", "/resource-3/42");
     const rules = { ROUTE_RULES: JSON.stringify(crudRules(300)), ROUTE_RULES_COMPLETE: "true" };
     // Act
     const { result } = await runEntry(runtime, { ...env(), ...rules }, event);
@@ -187,11 +167,7 @@ describe.each(EACH_NODE_RUNTIME)("on %s", (_name, runtime) => {
     const decide = async (path: string) => {
       const rest: Record<string, string> = { ...env() };
       delete rest.ROUTE_RULES;
-      const event = {
-        type: "TOKEN",
-        authorizationToken: `Bearer ${token}`,
-        methodArn: methodArn("GET", path),
-      };
+      const event = tokenEvent(`Bearer ${token}`, "GET", path);
       const { result } = await runEntry(runtime, { ...rest, ROUTE_RULES_FILE: "shipped-rules.json" }, event);
       return result.result.policyDocument.Statement.map((s: { Effect: string }) => s.Effect);
     };
