@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     synth: !values["no-synth"],
     context: { allowUserPasswordAuth: "true" },
     apiPort: 0,
+    httpApiPort: 0,
     cognitoPort: 0,
     tokenPort: 0,
     stateDirectory: scratch,

@@ -18,6 +18,7 @@ import { CognitoEmulator } from "./cognito/cognito-emulator";
 import { TokenEndpoint, type TokenEndpointClient } from "./cognito/token-endpoint";
 import { cognitoClient, seedCognito, type SeededCognito } from "./cognito/cognito-seed";
 import { LocalGateway, type RequestLogLine } from "./apigateway/gateway";
+import { LocalHttpApiGateway } from "./apigateway/http-api-gateway";
 import { type LocalValues, referencedLogicalIds, resolveString } from "./cloud-assembly/intrinsics";
 import { LambdaRunner } from "./lambda/lambda-runner";
 import { SAMPLE_USERS, type SampleUser } from "./cognito/sample-users";
@@ -27,6 +28,8 @@ import { readCloudAssembly } from "./cloud-assembly/template";
 export const LOCAL_ACCOUNT_ID = "123456789012";
 /** Lower-case alphanumerics, like a real API id, so method ARNs parse as execute-api ARNs. */
 export const LOCAL_API_ID = "localapi01";
+/** The HTTP API's id, in the same format: route ARNs parse as execute-api ARNs. */
+export const LOCAL_HTTP_API_ID = "localhttp1";
 
 export interface LocalStackOptions {
   /** The CDK app's folder (cdk.json). */
@@ -54,6 +57,11 @@ export interface LocalStackOptions {
   readonly host?: string;
   /** @default 3000 (0: a free port) */
   readonly apiPort?: number;
+  /**
+   * The local HTTP API's port, when the template has an HTTP API (AWS::ApiGatewayV2::Api).
+   * @default 3001 (0: a free port)
+   */
+  readonly httpApiPort?: number;
   /** @default 9229 (0: a free port) */
   readonly cognitoPort?: number;
   /** The client_credentials token endpoint (token-endpoint.ts). @default 9230 (0: a free port) */
@@ -76,7 +84,9 @@ export interface LocalStackOptions {
 
 /**
  * The stack's outputs, as `cdk deploy --outputs-file` writes them, plus CognitoEndpoint and the
- * local TokenEndpoint.
+ * local TokenEndpoint. With an HTTP API, `HttpApiUrl` is the local HTTP API's URL (the stack's own
+ * output of that name, the deployed URL replaced by the local one, or the local URL when the stack
+ * has no such output).
  */
 export type StackOutputs = Record<string, string> & {
   readonly ApiUrl: string;
@@ -92,6 +102,8 @@ export interface LocalStack {
   readonly outputs: StackOutputs;
   readonly definition: StackDefinition;
   readonly gateway: LocalGateway;
+  /** The local HTTP API; undefined when the template has no AWS::ApiGatewayV2::Api. */
+  readonly httpGateway: LocalHttpApiGateway | undefined;
   readonly cognito: CognitoEmulator;
   readonly seeded: SeededCognito;
   readonly runners: ReadonlyMap<string, LambdaRunner>;
@@ -196,15 +208,42 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const apiUrl = await gateway.listen();
     cleanup.push(() => gateway.close());
 
+    let httpGateway: LocalHttpApiGateway | undefined;
+    let httpApiUrl: string | undefined;
+    if (definition.httpApi !== undefined) {
+      const served = new LocalHttpApiGateway({
+        httpApi: definition.httpApi,
+        runners,
+        api: { region, accountId: LOCAL_ACCOUNT_ID, apiId: LOCAL_HTTP_API_ID },
+        ...(options.host !== undefined && { host: options.host }),
+        port: options.httpApiPort ?? 3001,
+        ...(options.onRequest !== undefined && { onRequest: options.onRequest }),
+      });
+      httpApiUrl = await served.listen();
+      httpGateway = served;
+      cleanup.push(() => served.close());
+    }
+
     const outputs = stackOutputs(definition, values, {
       apiUrl,
+      httpApiUrl,
       region,
       cognitoEndpoint: cognito.endpoint,
       tokenEndpoint: tokenEndpoint.url,
       poolIds,
       clientIds: seeded.clientIds,
     });
-    return { stackName: definition.stackName, outputs, definition, gateway, cognito, seeded, runners, stop };
+    return {
+      stackName: definition.stackName,
+      outputs,
+      definition,
+      gateway,
+      httpGateway,
+      cognito,
+      seeded,
+      runners,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;
@@ -345,6 +384,8 @@ function localValues(
       if (clientIds.has(id)) return clientIds.get(id);
       if (id === definition.restApiLogicalId) return LOCAL_API_ID;
       if (id === definition.stageLogicalId) return definition.stageName;
+      if (id === definition.httpApi?.logicalId) return LOCAL_HTTP_API_ID;
+      if (id === definition.httpApi?.stageLogicalId) return definition.httpApi.stageName;
       const resource = resources[id];
       if (resource === undefined) return undefined;
       if (resource.Type === "AWS::Lambda::Function") return functionName(id);
@@ -372,6 +413,10 @@ function localValues(
         if (attribute === "UserPoolId") return poolId;
       }
       if (id === definition.restApiLogicalId && attribute === "RootResourceId") return "root";
+      // What the deployed HTTP API's endpoint would be; outputs replace it with the local URL.
+      if (id === definition.httpApi?.logicalId && attribute === "ApiEndpoint") {
+        return `https://${LOCAL_HTTP_API_ID}.execute-api.${region}.amazonaws.com`;
+      }
       if (resource.Type === "AWS::Lambda::Function" && attribute === "Arn") {
         return `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:function:${functionName(id)}`;
       }
@@ -386,6 +431,7 @@ function stackOutputs(
   values: LocalValues,
   local: {
     apiUrl: string;
+    httpApiUrl: string | undefined;
     region: string;
     cognitoEndpoint: string;
     tokenEndpoint: string;
@@ -395,6 +441,8 @@ function stackOutputs(
 ): StackOutputs {
   // What the stack's ApiUrl would be once deployed: replaced by the local URL wherever it appears.
   const deployedUrl = new RegExp(`^https://${LOCAL_API_ID}\\.execute-api\\.[^/]+/${definition.stageName}/`);
+  // The HTTP API's `$default` stage has no path prefix: the endpoint (and its `/`) is the URL.
+  const deployedHttpUrl = new RegExp(`^https://${LOCAL_HTTP_API_ID}\\.execute-api\\.[^/]+/?`);
   const outputs: Record<string, string> = {};
   for (const [key, output] of Object.entries(definition.template.Outputs ?? {})) {
     let value: string;
@@ -404,12 +452,15 @@ function stackOutputs(
       continue; // an output with no local meaning is left out
     }
     outputs[key] = value.replace(deployedUrl, local.apiUrl);
+    if (local.httpApiUrl !== undefined)
+      outputs[key] = outputs[key].replace(deployedHttpUrl, local.httpApiUrl);
   }
   const [firstPool] = local.poolIds.values();
   const [firstClient] = local.clientIds.values();
   return {
     ...outputs,
     ApiUrl: outputs["ApiUrl"] ?? local.apiUrl,
+    ...(local.httpApiUrl !== undefined && { HttpApiUrl: outputs["HttpApiUrl"] ?? local.httpApiUrl }),
     UserPoolId: outputs["UserPoolId"] ?? firstPool ?? "",
     UserPoolClientId: outputs["UserPoolClientId"] ?? firstClient ?? "",
     Region: outputs["Region"] ?? local.region,

@@ -6,7 +6,8 @@
 //
 // | option             | meaning                                              | default          |
 // |--------------------|------------------------------------------------------|------------------|
-// | --port <n>         | local API Gateway port                               | 3000             |
+// | --port <n>         | local API Gateway port (REST API)                    | 3000             |
+// | --http-port <n>    | local HTTP API port, when the template has one       | 3001             |
 // | --cognito-port <n> | Cognito emulator port                                | 9229             |
 // | --token-port <n>   | client_credentials token endpoint port               | 9230             |
 // | --no-synth         | reuse cdk.out as it is                               | synthesize       |
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       port: { type: "string", default: "3000" },
+      "http-port": { type: "string", default: "3001" },
       "cognito-port": { type: "string", default: "9229" },
       "token-port": { type: "string", default: "9230" },
       "no-synth": { type: "boolean", default: false },
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
     context[key] = rest.join("=");
   }
   const apiPort = port(values.port, "--port");
+  const httpApiPort = port(values["http-port"], "--http-port");
   const cognitoPort = port(values["cognito-port"], "--cognito-port");
   const tokenPort = port(values["token-port"], "--token-port");
 
@@ -58,6 +61,7 @@ async function main(): Promise<void> {
     context,
     ...(values.stack !== undefined && { stackName: values.stack }),
     apiPort,
+    httpApiPort,
     cognitoPort,
     tokenPort,
     onLog: (source, line) => log(`  [${source}] ${line}`),
@@ -100,7 +104,7 @@ A second user pool (secondUserPool; pool ${second}, client ${o["SecondUserPoolCl
 `;
   log(`
 Local stack ${stack.stackName} is up (${(ms / 1000).toFixed(1)} s)
-  API       ${o.ApiUrl}
+  API       ${o.ApiUrl}${o["HttpApiUrl"] === undefined ? "" : `\n  HTTP API  ${o["HttpApiUrl"]}`}
   Cognito   ${o.CognitoEndpoint}  (pool ${o.UserPoolId}, client ${o.UserPoolClientId})
   Outputs   ${OUTPUTS_FILE}
 
@@ -117,8 +121,44 @@ A machine client (client_credentials, client ${o["MachineClientId"] ?? "-"}; tok
   CLIENT_TOKEN=$(npm run -s token -- --client --scope items/read)
   curl -i ${o.ApiUrl}items -H "Authorization: Bearer $CLIENT_TOKEN"         # 200, by scope items/read
   curl -i -X POST ${o.ApiUrl}items -H "Authorization: Bearer $CLIENT_TOKEN" # 403, needs items/write
-${secondPool}
+${secondPool}${httpApiLines(stack)}
 Ctrl-C to stop.`);
+}
+
+/**
+ * curl lines for the HTTP API, built from its routes (whatever the template defines): one route
+ * with an authorizer, with the token and without it (401), and one public route.
+ */
+function httpApiLines(stack: LocalStack): string {
+  const httpApi = stack.definition.httpApi;
+  const url = stack.outputs["HttpApiUrl"];
+  if (httpApi === undefined || url === undefined) return "";
+  const concrete = (routeKey: string): string | undefined => {
+    if (routeKey === "$default") return undefined;
+    const [method, path] = routeKey.split(" ") as [string, string];
+    const sample = path
+      .replace(/\{[^}]+\+\}/g, "a/b")
+      .replace(/\{[^}]+\}/g, "1")
+      .slice(1);
+    return method === "GET" || method === "ANY" ? sample : undefined;
+  };
+  const authorized = httpApi.routes.find(
+    (r) => r.authorizerLogicalId !== undefined && concrete(r.routeKey) !== undefined,
+  );
+  const open = httpApi.routes.find(
+    (r) => r.authorizerLogicalId === undefined && concrete(r.routeKey) !== undefined,
+  );
+  const lines = [`\nThe HTTP API (${httpApi.routes.map((r) => r.routeKey).join(", ")}):`];
+  if (authorized !== undefined) {
+    const target = `${url}${concrete(authorized.routeKey) as string}`;
+    lines.push(
+      `  curl -i ${target} -H "Authorization: Bearer $TOKEN"   # ${authorized.routeKey}, through its authorizer`,
+      `  curl -i ${target}                                      # 401, no token`,
+    );
+  }
+  if (open !== undefined)
+    lines.push(`  curl -i ${url}${concrete(open.routeKey) as string}   # ${open.routeKey}, public`);
+  return `${lines.join("\n")}\n`;
 }
 
 class UsageError extends Error {}

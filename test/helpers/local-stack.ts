@@ -80,6 +80,7 @@ export async function startLocalTarget(
       context: { ...options.context, allowUserPasswordAuth: "true" },
       ...(options.onLog !== undefined && { onLog: options.onLog }),
       apiPort: 0,
+      httpApiPort: 0,
       cognitoPort: 0,
       tokenPort: 0,
       stateDirectory: scratch,

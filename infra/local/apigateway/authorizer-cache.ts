@@ -8,20 +8,21 @@
 
 import type { ValidatedAuthorizerOutput } from "./authorizer-output";
 
-interface Entry {
-  readonly result: ValidatedAuthorizerOutput;
+interface Entry<T> {
+  readonly result: T;
   readonly expiresAt: number;
 }
 
-export class AuthorizerCache {
-  private readonly entries = new Map<string, Entry>();
+/** `T`: what the gateway keeps of an accepted answer (the REST output, or the HTTP API's result). */
+export class AuthorizerCache<T = ValidatedAuthorizerOutput> {
+  private readonly entries = new Map<string, Entry<T>>();
 
   constructor(
     private readonly now: () => number = Date.now,
     private readonly maxEntries = 10_000,
   ) {}
 
-  get(authorizerId: string, identity: string): ValidatedAuthorizerOutput | undefined {
+  get(authorizerId: string, identity: string): T | undefined {
     const key = cacheKey(authorizerId, identity);
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
@@ -33,7 +34,7 @@ export class AuthorizerCache {
   }
 
   /** A TTL of 0 disables caching, as in API Gateway. */
-  set(authorizerId: string, identity: string, result: ValidatedAuthorizerOutput, ttlSeconds: number): void {
+  set(authorizerId: string, identity: string, result: T, ttlSeconds: number): void {
     if (ttlSeconds <= 0) return;
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next().value;

@@ -5,6 +5,7 @@ import path from "node:path";
 import type {
   AuthorizerDefinition,
   CfnResource,
+  HttpApiDefinition,
   LambdaFunctionDefinition,
   MethodDefinition,
 } from "./stack-definition";
@@ -12,13 +13,15 @@ import { TemplateError } from "./stack-definition";
 import { type TemplateResources, text } from "./template-lookup";
 
 /**
- * Only the functions API Gateway invokes: the authorizers' first, then the AWS_PROXY integrations',
- * each once, in template order. Any other function of the stack is not run locally.
+ * Only the functions API Gateway invokes: the REST API's authorizers first, then its AWS_PROXY
+ * integrations, then the HTTP API's authorizers and integrations, each once, in template order. Any
+ * other function of the stack is not run locally.
  */
 export function readInvokedFunctions(
   resources: TemplateResources,
   authorizers: ReadonlyMap<string, AuthorizerDefinition>,
   methods: readonly MethodDefinition[],
+  httpApi: HttpApiDefinition | undefined,
   cdkOutDir: string,
 ): Map<string, LambdaFunctionDefinition> {
   const invoked = new Set<string>();
@@ -26,6 +29,8 @@ export function readInvokedFunctions(
   for (const { integration } of methods) {
     if (integration.type === "AWS_PROXY") invoked.add(integration.functionLogicalId);
   }
+  for (const authorizer of httpApi?.authorizers.values() ?? []) invoked.add(authorizer.functionLogicalId);
+  for (const route of httpApi?.routes ?? []) invoked.add(route.functionLogicalId);
   const functions = new Map<string, LambdaFunctionDefinition>();
   for (const logicalId of invoked) {
     functions.set(logicalId, readFunction(logicalId, resources[logicalId] as CfnResource, cdkOutDir));

@@ -109,9 +109,48 @@ export interface StackDefinition {
   readonly methods: readonly MethodDefinition[];
   readonly authorizers: ReadonlyMap<string, AuthorizerDefinition>;
   readonly gatewayResponses: ReadonlyMap<string, GatewayResponseDefinition>;
-  /** Only the functions API Gateway invokes (integrations and authorizers). */
+  /** The HTTP API (API Gateway v2), when the stack has one. */
+  readonly httpApi: HttpApiDefinition | undefined;
+  /** Only the functions API Gateway invokes (integrations and authorizers, of both APIs). */
   readonly functions: ReadonlyMap<string, LambdaFunctionDefinition>;
   readonly userPools: readonly UserPoolDefinition[];
   readonly userPoolClients: readonly UserPoolClientDefinition[];
   readonly userPoolGroups: readonly UserPoolGroupDefinition[];
+}
+
+/** One identity source of an HTTP API Lambda authorizer (`$request.header.X`, `$context.routeKey`...). */
+export type HttpIdentitySource =
+  | { readonly kind: "header"; readonly name: string; readonly expression: string }
+  | { readonly kind: "querystring"; readonly name: string; readonly expression: string }
+  | { readonly kind: "context"; readonly name: string; readonly expression: string }
+  | { readonly kind: "stageVariable"; readonly name: string; readonly expression: string };
+
+/** An AWS::ApiGatewayV2::Authorizer of type REQUEST (a Lambda authorizer), payload format 2.0. */
+export interface HttpAuthorizerDefinition {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly identitySources: readonly HttpIdentitySource[];
+  /** EnableSimpleResponses: `{ isAuthorized, context }` instead of an IAM policy. */
+  readonly simpleResponses: boolean;
+  readonly ttlSeconds: number;
+  readonly functionLogicalId: string;
+}
+
+/** An AWS::ApiGatewayV2::Route with its AWS_PROXY integration (payload format 2.0). */
+export interface HttpRouteDefinition {
+  readonly logicalId: string;
+  /** `GET /items/{id}`, `ANY /admin/{proxy+}` or `$default`. */
+  readonly routeKey: string;
+  /** Undefined for `AuthorizationType: NONE`. */
+  readonly authorizerLogicalId: string | undefined;
+  readonly functionLogicalId: string;
+}
+
+/** The stack's one HTTP API (AWS::ApiGatewayV2::Api, ProtocolType HTTP) and its `$default` stage. */
+export interface HttpApiDefinition {
+  readonly logicalId: string;
+  readonly stageLogicalId: string;
+  readonly stageName: string;
+  readonly routes: readonly HttpRouteDefinition[];
+  readonly authorizers: ReadonlyMap<string, HttpAuthorizerDefinition>;
 }

@@ -31,7 +31,11 @@ export function apiResourcesOfType(api: ApiTemplate, type: string): [string, Cfn
  * The logical id of the Lambda function of this stack that `value` (an authorizer or integration
  * URI) references; TemplateError naming `what` when it references none.
  */
-export function invokedFunction(api: ApiTemplate, value: unknown, what: string): string {
+export function invokedFunction(
+  api: Pick<ApiTemplate, "resources" | "templatePath">,
+  value: unknown,
+  what: string,
+): string {
   const fn = referencedLogicalIds(value).find((id) => api.resources[id]?.Type === "AWS::Lambda::Function");
   if (fn === undefined)
     throw new TemplateError(`${api.templatePath}: ${what} does not invoke a Lambda function of this stack`);
@@ -41,4 +45,18 @@ export function invokedFunction(api: ApiTemplate, value: unknown, what: string):
 /** A template string property; undefined when absent or not a string (an unresolved intrinsic). */
 export function text(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
+}
+
+/** The stack template, seen from its one HTTP API (API Gateway v2). */
+export interface HttpApiTemplate {
+  readonly resources: TemplateResources;
+  readonly templatePath: string;
+  readonly httpApiLogicalId: string;
+}
+
+/** `[logicalId, resource]` of every resource of `type` whose ApiId references the HTTP API. */
+export function httpApiResourcesOfType(api: HttpApiTemplate, type: string): [string, CfnResource][] {
+  return resourcesOfType(api.resources, type).filter(([, r]) =>
+    referencedLogicalIds(r.Properties?.["ApiId"]).includes(api.httpApiLogicalId),
+  );
 }

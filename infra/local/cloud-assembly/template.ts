@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { readAuthorizers } from "./read-authorizers";
 import { readGatewayResponses } from "./read-gateway-responses";
+import { readHttpApi } from "./read-http-api";
 import { readInvokedFunctions } from "./read-lambda-functions";
 import { readMethods } from "./read-methods";
 import { readResourcePaths } from "./read-resource-paths";
@@ -78,6 +79,7 @@ export function readStackTemplate(
   const authorizers = readAuthorizers(api);
   const methods = readMethods(api, resourcePaths, authorizers);
   const gatewayResponses = readGatewayResponses(api);
+  const httpApi = readHttpApi(resources, where.templatePath);
   return {
     stackName: where.stackName,
     templatePath: where.templatePath,
@@ -88,7 +90,8 @@ export function readStackTemplate(
     methods,
     authorizers,
     gatewayResponses,
-    functions: readInvokedFunctions(resources, authorizers, methods, where.cdkOutDir),
+    httpApi,
+    functions: readInvokedFunctions(resources, authorizers, methods, httpApi, where.cdkOutDir),
     userPools: readUserPools(resources),
     userPoolClients: readUserPoolClients(resources),
     userPoolGroups: readUserPoolGroups(resources),
