@@ -63,7 +63,7 @@ export function httpProxyEvent(
   request: HttpApiRequest,
   authorizerContext: Readonly<Record<string, unknown>> | undefined,
 ): object {
-  const event = common(api, request, authorizerContext) as Record<string, unknown>;
+  const event: Record<string, unknown> = { version: "2.0", ...common(api, request, authorizerContext) };
   if (request.body.length > 0) {
     const text = request.body.toString("utf8");
     const isText = Buffer.from(text, "utf8").equals(request.body);
