@@ -5,8 +5,9 @@
 //
 // The fixture: a simple-response authorizer (identity source: Authorization header and
 // $context.routeKey, TTL 300 s) on GET /items, POST /items, GET /items/{id}, GET /items/special,
-// ANY /admin/{proxy+}, GET /files/{proxy+} and $default; an IAM-response authorizer (Authorization
-// header only, TTL 2 s) on GET /iam/{proxy+}; public GET /health and GET /shapes/{shape}.
+// ANY /admin/{proxy+}, GET /files/{proxy+} and $default; IAM-response authorizers (Authorization
+// header only) on GET /iam/{proxy+} (payload 1.0, as aws-cdk-lib synthesizes it; TTL 2 s) and
+// GET /iam2/{proxy+} (payload 2.0); public GET /health and GET /shapes/{shape}.
 
 import net from "node:net";
 import path from "node:path";
@@ -218,12 +219,14 @@ describeLocal("local HTTP API (fixture stack)", () => {
     });
 
     it("answers 403 to an IAM policy that denies the route ARN, explicitly or by not allowing it", async () => {
-      const explicit = await call(`${api}iam/a`, withToken(unique("no")));
-      // Allows GET /items/* only: the cached policy is evaluated against each request's route ARN.
-      const implicit = await call(`${api}iam/a`, withToken(unique("items-only")));
-      expect(explicit.status).toBe(403);
-      expect(explicit.json).toEqual({ message: "Forbidden" });
-      expect(implicit.status).toBe(403);
+      for (const route of ["iam/a", "iam2/a"]) {
+        const explicit = await call(`${api}${route}`, withToken(unique("no")));
+        // Allows GET /items/* only: the cached policy is evaluated against each request's route ARN.
+        const implicit = await call(`${api}${route}`, withToken(unique("items-only")));
+        expect(explicit.status).toBe(403);
+        expect(explicit.json).toEqual({ message: "Forbidden" });
+        expect(implicit.status).toBe(403);
+      }
     });
 
     it('maps Error("Unauthorized") to 401, after invoking the authorizer', async () => {
@@ -236,9 +239,11 @@ describeLocal("local HTTP API (fixture stack)", () => {
 
     it.each([
       ["any other error (simple responses)", "items", "boom"],
-      ["any other error (IAM responses)", "iam/a", "boom"],
+      ["any other error (IAM responses, payload 1.0)", "iam/a", "boom"],
+      ["any other error (IAM responses, payload 2.0)", "iam2/a", "boom"],
       ["a simple response whose isAuthorized is not a boolean", "items", "malformed"],
       ["an IAM response without a policy", "iam/a", "malformed"],
+      ["an IAM response without a policy (payload 2.0)", "iam2/a", "malformed"],
     ])('answers 500 {"message":"Internal Server Error"} to %s', async (_case, route, token) => {
       const res = await call(`${api}${route}`, withToken(token));
       expect(res.status).toBe(500);
@@ -255,7 +260,17 @@ describeLocal("local HTTP API (fixture stack)", () => {
         flag: true,
       });
       const iam = await echo("iam/x", withToken(unique("allow")));
-      expect(iam.requestContext.authorizer?.lambda).toMatchObject({ mode: "iam", number: 42 });
+      expect(iam.requestContext.authorizer?.lambda).toMatchObject({
+        mode: "iam",
+        version: "1.0",
+        number: 42,
+      });
+      const iam2 = await echo("iam2/x", withToken(unique("allow")));
+      expect(iam2.requestContext.authorizer?.lambda).toMatchObject({
+        mode: "iam",
+        version: "2.0",
+        flag: true,
+      });
     });
   });
 
@@ -270,9 +285,27 @@ describeLocal("local HTTP API (fixture stack)", () => {
       expect(context["eventKeys"]).toBe(
         "headers,identitySource,pathParameters,rawPath,rawQueryString,requestContext,routeArn,routeKey,type,version",
       );
-      expect(context["routeArn"]).toBe(`${ROUTE_ARN_PREFIX}/GET/items/42`);
+      expect(context["version"]).toBe("2.0");
+      expect(context["arn"]).toBe(`${ROUTE_ARN_PREFIX}/GET/items/42`);
       expect(context["routeKey"]).toBe("GET /items/{id}");
       expect(JSON.parse(context["identitySource"] as string)).toEqual([`Bearer ${token}`, "GET /items/{id}"]);
+    });
+
+    it("sends a payload 1.0 authorizer the REST REQUEST shape: methodArn, identitySource values joined with commas", async () => {
+      // Arrange
+      const token = unique("allow");
+      // Act
+      const event = await echo("iam/a/b?x=1&x=2", withToken(token));
+      const context = event.requestContext.authorizer?.lambda ?? {};
+      // Assert: the fields of a real 1.0 event (test/fixtures/aws-events/aws-lambda-go/apigw-v2-custom-authorizer-v1-request.json)
+      expect(context["eventKeys"]).toBe(
+        "authorizationToken,headers,httpMethod,identitySource,methodArn,multiValueHeaders," +
+          "multiValueQueryStringParameters,path,pathParameters,queryStringParameters,requestContext,resource," +
+          "stageVariables,type,version",
+      );
+      expect(context["version"]).toBe("1.0");
+      expect(context["arn"]).toBe(`${ROUTE_ARN_PREFIX}/GET/iam/a/b`);
+      expect(JSON.parse(context["identitySource"] as string)).toBe(`Bearer ${token}`);
     });
 
     it("sends the backend a payload 2.0 proxy event", async () => {

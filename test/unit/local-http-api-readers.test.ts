@@ -39,6 +39,7 @@ describe("HTTP API readers", () => {
         "GET /files/{proxy+}",
         "GET /health",
         "GET /iam/{proxy+}",
+        "GET /iam2/{proxy+}",
         "GET /items",
         "GET /items/special",
         "GET /items/{id}",
@@ -48,7 +49,8 @@ describe("HTTP API readers", () => {
     );
     const authorizers = [...(httpApi?.authorizers.values() ?? [])];
     const simple = authorizers.find((a) => a.simpleResponses);
-    const iam = authorizers.find((a) => !a.simpleResponses);
+    const iam = authorizers.find((a) => !a.simpleResponses && a.payloadFormatVersion === "1.0");
+    expect(simple?.payloadFormatVersion).toBe("2.0");
     expect(simple?.ttlSeconds).toBe(300);
     expect(simple?.identitySources.map((s) => s.expression)).toEqual([
       "$request.header.Authorization",
@@ -82,10 +84,16 @@ describe("HTTP API readers", () => {
       /JWT authorizers are not emulated/,
     ],
     [
-      "an authorizer with payload format 1.0",
+      "simple responses with payload format 1.0",
       "AWS::ApiGatewayV2::Authorizer",
       (p: Record<string, unknown>) => (p["AuthorizerPayloadFormatVersion"] = "1.0"),
-      /AuthorizerPayloadFormatVersion 1.0 is not served locally/,
+      /EnableSimpleResponses needs AuthorizerPayloadFormatVersion 2.0/,
+    ],
+    [
+      "an unknown payload format",
+      "AWS::ApiGatewayV2::Authorizer",
+      (p: Record<string, unknown>) => (p["AuthorizerPayloadFormatVersion"] = "3.0"),
+      /AuthorizerPayloadFormatVersion 3.0 is not served locally/,
     ],
     [
       "caching without an identity source",

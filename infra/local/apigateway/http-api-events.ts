@@ -20,6 +20,9 @@ export interface HttpApiRequest {
   readonly cookies: readonly string[];
   /** Repeated parameters joined with `,`. */
   readonly queryStringParameters: Readonly<Record<string, string>>;
+  /** Payload 1.0 authorizer events: every value of each header (lowercased) and parameter. */
+  readonly multiValueHeaders: Readonly<Record<string, readonly string[]>>;
+  readonly multiValueQueryStringParameters: Readonly<Record<string, readonly string[]>>;
   readonly routeKey: string;
   readonly pathParameters: Readonly<Record<string, string>>;
   readonly body: Buffer;
@@ -42,7 +45,11 @@ export function routeArn(api: HttpApiIdentity, request: Pick<HttpApiRequest, "me
   return `arn:aws:execute-api:${api.region}:${api.accountId}:${api.apiId}/${api.stage}/${request.method}${request.rawPath}`;
 }
 
-/** The payload 2.0 Lambda authorizer event; `identitySource` holds the values, not the expressions. */
+/**
+ * The payload 2.0 Lambda authorizer event; `identitySource` holds the values, not the expressions,
+ * and is null when the authorizer has no identity source (caching off), as deployed APIs send it
+ * (reported in aws/aws-lambda-rust-runtime#860).
+ */
 export function httpAuthorizerEvent(
   api: HttpApiIdentity,
   request: HttpApiRequest,
@@ -54,6 +61,69 @@ export function httpAuthorizerEvent(
     routeArn: routeArn(api, request),
     identitySource,
     ...common(api, request),
+  };
+}
+
+/**
+ * The payload 1.0 Lambda authorizer event: the REST REQUEST shape with `version` "1.0", the route ARN
+ * as `methodArn`, and the identity source values joined with `,` as `identitySource` (and
+ * `authorizationToken`), as in the real 1.0 events kept under test/fixtures/aws-events/
+ * (aws-lambda-go/apigw-v2-custom-authorizer-v1-request.json). The last value of a repeated header or
+ * parameter in the single-value maps, every value in the multi-value ones.
+ */
+export function httpAuthorizerEventV1(
+  api: HttpApiIdentity,
+  request: HttpApiRequest,
+  identitySource: readonly string[],
+): object {
+  const last = (multi: Readonly<Record<string, readonly string[]>>): Record<string, string> =>
+    Object.fromEntries(Object.entries(multi).map(([k, v]) => [k, v[v.length - 1] as string]));
+  const resourcePath = request.routeKey === "$default" ? "$default" : request.routeKey.split(" ")[1];
+  return {
+    version: "1.0",
+    type: "REQUEST",
+    methodArn: routeArn(api, request),
+    identitySource: identitySource.join(","),
+    authorizationToken: identitySource.join(","),
+    resource: resourcePath,
+    path: request.rawPath,
+    httpMethod: request.method,
+    headers: last(request.multiValueHeaders),
+    multiValueHeaders: request.multiValueHeaders,
+    queryStringParameters: last(request.multiValueQueryStringParameters),
+    multiValueQueryStringParameters: request.multiValueQueryStringParameters,
+    pathParameters: request.pathParameters,
+    stageVariables: {},
+    requestContext: {
+      accountId: api.accountId,
+      apiId: api.apiId,
+      domainName: api.domainName,
+      domainPrefix: api.domainName.split(".")[0],
+      extendedRequestId: request.requestId,
+      httpMethod: request.method,
+      identity: {
+        accessKey: null,
+        accountId: null,
+        caller: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: request.sourceIp,
+        user: null,
+        userAgent: request.headers["user-agent"] ?? "",
+        userArn: null,
+      },
+      path: request.rawPath,
+      protocol: "HTTP/1.1",
+      requestId: request.requestId,
+      requestTime: clfTime(request.timeEpoch),
+      requestTimeEpoch: request.timeEpoch,
+      resourceId: request.routeKey,
+      resourcePath,
+      stage: api.stage,
+    },
   };
 }
 

@@ -2,7 +2,7 @@
 //
 // Per request: select the route (none: 404 `{"message":"Not Found"}`); for a CUSTOM route, read the
 // identity source values (one missing or empty: 401 without invoking the authorizer), use the
-// cached answer for those values or invoke the authorizer with a payload 2.0 event, decide
+// cached answer for those values or invoke the authorizer (a payload 2.0 or 1.0 event), decide
 // (`isAuthorized: false`, or an IAM policy that does not allow the route ARN: 403; a throw: 500,
 // except `Error("Unauthorized")`: 401; a malformed answer: 500), then invoke the route's Lambda
 // integration with a payload 2.0 event carrying the authorizer's context in
@@ -25,6 +25,7 @@ import {
   type HttpApiIdentity,
   type HttpApiRequest,
   httpAuthorizerEvent,
+  httpAuthorizerEventV1,
   httpProxyEvent,
   routeArn,
 } from "./http-api-events";
@@ -177,14 +178,21 @@ export class LocalHttpApiGateway {
     if (match === undefined) {
       response = gatewayResponse(404);
     } else {
-      const { headers, cookies } = collectHeaders(req.rawHeaders);
+      const { headers, cookies, multiValueHeaders } = collectHeaders(req.rawHeaders);
+      const multiValueQueryStringParameters: Record<string, string[]> = {};
+      for (const [k, v] of new URLSearchParams(rawQueryString))
+        (multiValueQueryStringParameters[k] ??= []).push(v);
       const request: HttpApiRequest = {
         method,
         rawPath,
         rawQueryString,
         headers,
         cookies,
-        queryStringParameters: collectQuery(rawQueryString),
+        queryStringParameters: Object.fromEntries(
+          Object.entries(multiValueQueryStringParameters).map(([k, v]) => [k, v.join(",")]),
+        ),
+        multiValueHeaders,
+        multiValueQueryStringParameters,
         routeKey: match.route.routeKey,
         pathParameters: match.pathParameters,
         body,
@@ -242,7 +250,11 @@ export class LocalHttpApiGateway {
       this.stats.authorizerInvocations++;
       let output: unknown;
       try {
-        output = await runner.invoke(httpAuthorizerEvent(api, request, values.length === 0 ? null : values));
+        output = await runner.invoke(
+          authorizer.payloadFormatVersion === "1.0"
+            ? httpAuthorizerEventV1(api, request, values)
+            : httpAuthorizerEvent(api, request, values.length === 0 ? null : values),
+        );
       } catch (err) {
         const unauthorized = err instanceof FunctionError && err.errorMessage === "Unauthorized";
         return { kind: "refuse", use, status: unauthorized ? 401 : 500 };
@@ -348,13 +360,22 @@ export function parseResponse(output: unknown): Response | undefined {
   return { status, headers, body: isBase64Encoded === true ? Buffer.from(body, "base64") : body };
 }
 
-/** Lowercased names, repeated headers joined with `,` (payload 2.0); cookie headers split out. */
-function collectHeaders(raw: readonly string[]): { headers: Record<string, string>; cookies: string[] } {
+/**
+ * Lowercased names, repeated headers joined with `,` (payload 2.0), cookie headers split out; and
+ * every value of every header (cookies included), for payload 1.0 authorizer events.
+ */
+function collectHeaders(raw: readonly string[]): {
+  headers: Record<string, string>;
+  cookies: string[];
+  multiValueHeaders: Record<string, string[]>;
+} {
   const headers: Record<string, string> = {};
   const cookies: string[] = [];
+  const multiValueHeaders: Record<string, string[]> = {};
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = (raw[i] as string).toLowerCase();
     const value = raw[i + 1] as string;
+    (multiValueHeaders[name] ??= []).push(value);
     if (name === "cookie") {
       cookies.push(
         ...value
@@ -366,15 +387,7 @@ function collectHeaders(raw: readonly string[]): { headers: Record<string, strin
     }
     headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
   }
-  return { headers, cookies };
-}
-
-/** Decoded query parameters, repeated ones joined with `,` (payload 2.0). */
-function collectQuery(rawQueryString: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of new URLSearchParams(rawQueryString))
-    out[k] = out[k] === undefined ? v : `${out[k]},${v}`;
-  return out;
+  return { headers, cookies, multiValueHeaders };
 }
 
 function readBody(req: http.IncomingMessage): Promise<Buffer> {

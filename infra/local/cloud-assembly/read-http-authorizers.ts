@@ -1,6 +1,7 @@
 // Reads the HTTP API's AWS::ApiGatewayV2::Authorizer resources: Lambda (REQUEST) authorizers with
-// payload format 2.0, simple or IAM-policy responses. JWT authorizers and payload format 1.0 are
-// refused with a message, never served as something else.
+// payload format 2.0 (simple or IAM-policy responses) or 1.0 (IAM-policy responses only: simple
+// responses exist with payload format 2.0 alone). JWT authorizers are refused with a message,
+// never served as something else.
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-authorizer.html
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html
 
@@ -19,10 +20,14 @@ export function readHttpAuthorizers(api: HttpApiTemplate): Map<string, HttpAutho
       );
     }
     const version = text(p["AuthorizerPayloadFormatVersion"]);
-    if (version !== "2.0") {
+    if (version !== "2.0" && version !== "1.0") {
       throw new TemplateError(
-        `${logicalId}: AuthorizerPayloadFormatVersion ${version ?? "(none)"} is not served locally (2.0 only)`,
+        `${logicalId}: AuthorizerPayloadFormatVersion ${version ?? "(none)"} is not served locally (1.0 or 2.0)`,
       );
+    }
+    const simpleResponses = p["EnableSimpleResponses"] === true;
+    if (simpleResponses && version !== "2.0") {
+      throw new TemplateError(`${logicalId}: EnableSimpleResponses needs AuthorizerPayloadFormatVersion 2.0`);
     }
     if (p["AuthorizerCredentialsArn"] !== undefined) {
       throw new TemplateError(`${logicalId}: AuthorizerCredentialsArn (an invocation role) is not emulated`);
@@ -43,8 +48,9 @@ export function readHttpAuthorizers(api: HttpApiTemplate): Map<string, HttpAutho
     authorizers.set(logicalId, {
       logicalId,
       name: text(p["Name"]) ?? logicalId,
+      payloadFormatVersion: version,
       identitySources,
-      simpleResponses: p["EnableSimpleResponses"] === true,
+      simpleResponses,
       ttlSeconds,
       functionLogicalId: invokedFunction(api, p["AuthorizerUri"], `authorizer ${logicalId}`),
     });

@@ -125,10 +125,12 @@ export type HttpIdentitySource =
   | { readonly kind: "context"; readonly name: string; readonly expression: string }
   | { readonly kind: "stageVariable"; readonly name: string; readonly expression: string };
 
-/** An AWS::ApiGatewayV2::Authorizer of type REQUEST (a Lambda authorizer), payload format 2.0. */
+/** An AWS::ApiGatewayV2::Authorizer of type REQUEST (a Lambda authorizer). */
 export interface HttpAuthorizerDefinition {
   readonly logicalId: string;
   readonly name: string;
+  /** AuthorizerPayloadFormatVersion: the event's shape (1.0: the REST REQUEST shape, IAM responses only). */
+  readonly payloadFormatVersion: "1.0" | "2.0";
   readonly identitySources: readonly HttpIdentitySource[];
   /** EnableSimpleResponses: `{ isAuthorized, context }` instead of an IAM policy. */
   readonly simpleResponses: boolean;
