@@ -307,7 +307,8 @@ function identityValues(
   const values: string[] = [];
   for (const source of sources) {
     let value: string | undefined;
-    if (source.kind === "header") value = request.headers[source.name.toLowerCase()];
+    // Every value of the header, joined as payload 2.0 joins them (a Cookie header too).
+    if (source.kind === "header") value = request.multiValueHeaders[source.name.toLowerCase()]?.join(",");
     else if (source.kind === "querystring") value = request.queryStringParameters[source.name];
     else if (source.kind === "context") value = CONTEXT_VARIABLES[source.name]?.(request, api);
     if (value === undefined || value === "") return undefined;
