@@ -90,9 +90,12 @@ export function readRequest(event: object, options: EventFormatOptions): Authori
       );
     }
   }
-  if (identitySource !== undefined && !Array.isArray(identitySource)) {
-    throw new MalformedEventError("identitySource is not an array");
-  }
+  // An authorizer without identity sources (allowed only with caching off) gets `identitySource:
+  // null` from deployed HTTP APIs (https://github.com/awslabs/aws-lambda-rust-runtime/issues/860):
+  // nothing is cached then, as with an empty list.
+  if (identitySource === null || identitySource === undefined)
+    return { arn, routeKey, identitySource: undefined };
+  if (!Array.isArray(identitySource)) throw new MalformedEventError("identitySource is not an array");
   return { arn, routeKey, identitySource };
 }
 

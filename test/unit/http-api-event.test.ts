@@ -247,6 +247,11 @@ describe("HTTP API payload 2.0, IAM-policy responses (the sample rules, declared
     expect(h.logs.decisions()).toEqual([expect.objectContaining({ reason: "token_not_in_identity_source" })]);
     const uncached = { ...httpApiEvent(authorization, "GET /items", "GET", "/items"), identitySource: [] };
     expect((await h.run(uncached)).kind).toBe("policy");
+    // What a deployed HTTP API sends for an authorizer without identity sources (caching off).
+    const noSources = { ...httpApiEvent(authorization, "GET /items", "GET", "/items"), identitySource: null };
+    expect((await h.run(noSources)).kind).toBe("policy");
+    const notAList = { ...httpApiEvent(authorization, "GET /items", "GET", "/items"), identitySource: "x" };
+    expect((await h.run(notAList)).kind).toBe("unauthorized");
   });
 
   it.each(
