@@ -25,7 +25,6 @@ import { Construct } from "constructs";
 import { BEARER_VALIDATION_EXPRESSION } from "../../lambda/authorizer/bearer-token";
 import type { RouteRequirement, RouteRule } from "../../lambda/authorizer/contract";
 import { parseRoute, type RouteMethod, RouteSyntaxError } from "../../lambda/authorizer/route-match";
-import { validateRule } from "../../lambda/authorizer/route-rule-validation";
 import { compileRouteRules, RouteRulesError } from "../../lambda/authorizer/route-rules";
 import {
   BASIC_EXECUTION_ROLE,
@@ -37,6 +36,7 @@ import {
 } from "./authorizer-function";
 import type { AuthorizerMonitoring, AuthorizerMonitoringOptions } from "./authorizer-monitoring";
 import type { AuthorizerLogLevel, AuthorizerTokenUse } from "./authorizer-options";
+import { RouteRuleBook } from "./route-rule-book";
 
 export {
   BASIC_EXECUTION_ROLE,
@@ -209,9 +209,7 @@ export class CognitoJwtAuthorizer extends Construct {
   readonly monitoring?: AuthorizerMonitoring;
 
   private readonly api: IRestApi;
-  private readonly routes = new Map<string, ProtectedRoute>();
-  /** The rules file's content as staged at synth; set once, by ShipRouteRules. */
-  private stagedRules: string | undefined;
+  private readonly routes = new RouteRuleBook();
 
   constructor(scope: Construct, id: string, props: CognitoJwtAuthorizerProps) {
     super(scope, id);
@@ -349,36 +347,12 @@ export class CognitoJwtAuthorizer extends Construct {
 
   /** The route rules the function ships with: one entry per guarded route, in the order added. */
   get routeRules(): readonly RouteRule[] {
-    return [...this.routes].map(([route, { rule }]) => ({
-      route,
-      // Passed through as given: an empty list is refused at synth rather than silently widened.
-      ...(rule.scopes !== undefined ? { scopes: [...rule.scopes] } : {}),
-      ...(rule.groups !== undefined ? { groups: [...rule.groups] } : {}),
-      ...(rule.anyOf !== undefined
-        ? {
-            anyOf: rule.anyOf.map((alt) => ({
-              ...(alt.scopes !== undefined ? { scopes: [...alt.scopes] } : {}),
-              ...(alt.groups !== undefined ? { groups: [...alt.groups] } : {}),
-            })),
-          }
-        : {}),
-    }));
+    return this.routes.rules;
   }
 
   private recordRoute(route: ProtectedRoute): string {
     const key = routeKey(route);
-    if (this.stagedRules !== undefined) {
-      throw new Error(
-        `Route "${key}" is added after the route rules were staged into the function's package ` +
-          "(during synthesis, by an aspect or a second synth): add every route before the app synthesizes.",
-      );
-    }
-    if (this.routes.has(key)) {
-      throw new Error(`Route "${key}" is declared twice; give each method and path one rule.`);
-    }
-    // The authorizer's own validator, so synth refuses what the cold start would, in its words.
-    validateRule({ route: key, ...route.rule }, () => `Route "${key}"`);
-    this.routes.set(key, route);
+    this.routes.add(key, route.rule);
     return key;
   }
 
@@ -387,23 +361,14 @@ export class CognitoJwtAuthorizer extends Construct {
    * @internal
    */
   _stageRules(): string {
-    this.stagedRules = this.rulesFileText();
-    return this.stagedRules;
-  }
-
-  /** route-rules.json as the function reads it. */
-  private rulesFileText(): string {
-    return `${JSON.stringify(this.routeRules)}\n`;
+    return this.routes.stage();
   }
 
   /** Synth-time check: rules and methods match one to one. */
   private validateRoutes(): string[] {
     const errors: string[] = [];
-    if (this.stagedRules !== undefined && this.stagedRules !== this.rulesFileText()) {
-      errors.push(
-        "The route rules changed after they were staged into the function's package: add every route before the app synthesizes.",
-      );
-    }
+    const changed = this.routes.changedSinceStaged();
+    if (changed !== undefined) errors.push(changed);
     const stack = Stack.of(this);
     const ourId = this.authorizer.authorizerId;
     const ourResolvedId = JSON.stringify(stack.resolve(ourId));
