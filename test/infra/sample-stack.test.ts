@@ -500,6 +500,18 @@ describe("sample HTTP API", () => {
 });
 
 describe("sample stack variants (context)", () => {
+  test("httpApi=false leaves the HTTP API out and keeps the REST stack as it is", () => {
+    // Protects: the switch for the Regions without AWS::ApiGatewayV2 removes exactly the HTTP API:
+    // no AWS::ApiGatewayV2 resource, no second authorizer function, no HttpApiUrl, the same REST ids.
+    const withHttp = sampleTemplate().toJSON().Resources as Record<string, { Type: string }>;
+    const template = sampleTemplate({ httpApi: "false" });
+    const resources = template.toJSON().Resources as Record<string, { Type: string }>;
+    expect(Object.values(resources).filter((r) => r.Type.startsWith("AWS::ApiGatewayV2::"))).toEqual([]);
+    expect(Object.keys(template.findOutputs("*"))).not.toContain("HttpApiUrl");
+    const restIds = Object.keys(withHttp).filter((id) => !id.startsWith("Http"));
+    expect(Object.keys(resources).sort()).toEqual(restIds.sort());
+  });
+
   test("allowUserPasswordAuth=true adds USER_PASSWORD_AUTH (and only that flow) to the client", () => {
     // Protects: the CLI walk-through switch does exactly one thing.
     const template = sampleTemplate({ allowUserPasswordAuth: "true" });
