@@ -15,6 +15,17 @@ export {
   type RouteRequirement,
   type RouteRule,
 } from "./infra/constructs/cognito-jwt-authorizer";
+export {
+  CognitoJwtHttpAuthorizer,
+  type CognitoJwtHttpAuthorizerProps,
+  DEFAULT_ROUTE_KEY,
+  HTTP_AUTHORIZATION_HEADER,
+  HttpAuthorizerResponseMode,
+  PER_ROUTE_IDENTITY_SOURCE,
+  type ProtectedHttpDefaultRoute,
+  type ProtectedHttpRoute,
+} from "./infra/constructs/cognito-jwt-http-authorizer";
+export type { ExtraUserPoolProps } from "./infra/constructs/authorizer-function";
 export { AuthorizerLogLevel, AuthorizerTokenUse } from "./infra/constructs/authorizer-options";
 export {
   AuthorizerMonitoring,

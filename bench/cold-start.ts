@@ -64,8 +64,15 @@ function cdkOutBundle(): Bundle | undefined {
   const template = JSON.parse(readFileSync(templateFile, "utf8")) as { Resources?: Record<string, Fn> };
   for (const resource of Object.values(template.Resources ?? {})) {
     const variables = (resource.Properties?.Environment?.Variables ?? {}) as Record<string, unknown>;
-    // The authorizer: the function whose package ships the route rules (ROUTE_RULES_FILE).
-    if (resource.Type !== "AWS::Lambda::Function" || variables[ENV.routeRulesFile] === undefined) continue;
+    // The REST API's authorizer: the function whose package ships the route rules (ROUTE_RULES_FILE)
+    // and that sets no EVENT_FORMAT (the HTTP API's authorizer ships the same bundle).
+    if (
+      resource.Type !== "AWS::Lambda::Function" ||
+      variables[ENV.routeRulesFile] === undefined ||
+      variables[ENV.eventFormat] !== undefined
+    ) {
+      continue;
+    }
     const key = resource.Properties?.Code?.S3Key;
     if (typeof key !== "string") continue;
     const file = path.join(cdkOut, `asset.${key.replace(/\.zip$/, "")}`, "index.mjs");

@@ -13,6 +13,7 @@
 // | apiGatewayCloudWatchRole | set the account's API Gateway CloudWatch Logs role        | true    |
 // | userPoolDeletionProtection | deletion protection on, and never delete the created pool | false   |
 // | secondUserPool           | a second created pool whose tokens are accepted too        | false   |
+// | httpApi                  | the HTTP API next to the REST API (HttpApiUrl)             | true    |
 // | account, region          | pin the stack to this account / region                    | agnostic |
 //
 // Cognito's rules for the prefix and the URLs are checked here, by the same code SecureUserPool
@@ -104,6 +105,7 @@ export function propsFromContext(app: App): CognitoAuthorizerSampleStackProps {
     apiGatewayCloudWatchRole: booleanContext(app, "apiGatewayCloudWatchRole"),
     userPoolDeletionProtection: booleanContext(app, "userPoolDeletionProtection"),
     secondUserPool: booleanContext(app, "secondUserPool"),
+    httpApi: booleanContext(app, "httpApi"),
   };
   if (props.existingUserPool !== undefined) {
     for (const key of [

@@ -13,6 +13,7 @@
 
 import { Annotations, Duration, Stack, Token } from "aws-cdk-lib";
 import type { IRestApi, Stage } from "aws-cdk-lib/aws-apigateway";
+import type { IHttpApi } from "aws-cdk-lib/aws-apigatewayv2";
 import {
   Alarm,
   AlarmStatusWidget,
@@ -217,6 +218,13 @@ export interface AuthorizerMonitoringProps extends AuthorizerMonitoringOptions {
   readonly api?: IRestApi;
 
   /**
+   * The HTTP API the authorizer guards (instead of `api`): its 4xx, 5xx, request count and latency
+   * go on the dashboard, of its `$default` stage when it has one, else API-wide.
+   * @default - no API Gateway graphs
+   */
+  readonly httpApi?: IHttpApi;
+
+  /**
    * The function's Powertools log level. At ERROR no decision line is written, so the metrics would
    * be blind (refused); at WARN denials (INFO) are not written, so they are not counted (a warning).
    * @default AuthorizerLogLevel.INFO
@@ -252,6 +260,11 @@ export class AuthorizerMonitoring extends Construct {
     this.metricNamespace = validNamespace(props.metricNamespace ?? defaultNamespace(this));
     this.period = validPeriod(props.period ?? Duration.minutes(5));
     this.checkLogLevel(props.logLevel ?? AuthorizerLogLevel.INFO);
+    if (props.api !== undefined && props.httpApi !== undefined) {
+      throw new Error(
+        "Give the monitoring `api` (a REST API) or `httpApi`, not both: an authorizer guards one API.",
+      );
+    }
 
     this.metricFilters(props.logGroup);
     const alarms: Alarm[] = [];
@@ -268,7 +281,7 @@ export class AuthorizerMonitoring extends Construct {
     this.addAlarmAction(...(props.alarmActions ?? []));
     for (const alarm of alarms) alarm.addOkAction(...(props.okActions ?? []));
 
-    this.dashboard = props.dashboard === false ? undefined : this.createDashboard(props.api);
+    this.dashboard = props.dashboard === false ? undefined : this.createDashboard(props.api, props.httpApi);
   }
 
   /** Add actions (an `SnsAction` on a topic, ...) to every alarm, for its ALARM state. */
@@ -461,7 +474,7 @@ export class AuthorizerMonitoring extends Construct {
     }
   }
 
-  private createDashboard(api: IRestApi | undefined): Dashboard {
+  private createDashboard(api: IRestApi | undefined, httpApi: IHttpApi | undefined): Dashboard {
     const seconds = this.period.toSeconds();
     const schema = `{"${this.metricNamespace}",${REFUSAL_DIMENSIONS.outcome},${REFUSAL_DIMENSIONS.reason}}`;
     // SEARCH finds every Outcome/Reason combination that has data (each is its own metric); the
@@ -545,7 +558,41 @@ export class AuthorizerMonitoring extends Construct {
       }),
     );
     if (api !== undefined) dashboard.addWidgets(...this.apiWidgets(api));
+    if (httpApi !== undefined) dashboard.addWidgets(...this.httpApiWidgets(httpApi));
     return dashboard;
+  }
+
+  private httpApiWidgets(httpApi: IHttpApi): GraphWidget[] {
+    // HTTP APIs publish 4xx, 5xx, Count, Latency and IntegrationLatency in AWS/ApiGateway under the
+    // ApiId dimension (and ApiId, Stage per stage), other names than a REST API's.
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-metrics.html
+    // The $default stage's metrics when the API has one (HttpApi's createDefaultStage), else API-wide.
+    const source = httpApi.defaultStage ?? httpApi;
+    const options = (statistic: string, label: string): MetricOptions => ({
+      statistic,
+      period: this.period,
+      label,
+    });
+    return [
+      new GraphWidget({
+        title: "API Gateway requests",
+        left: [
+          source.metricCount(options(Stats.SUM, "requests")),
+          source.metricClientError(options(Stats.SUM, "4xx (401 and 403 included)")),
+          source.metricServerError(options(Stats.SUM, "5xx")),
+        ],
+        width: 12,
+      }),
+      new GraphWidget({
+        title: "API Gateway latency",
+        left: [
+          source.metricLatency(options(Stats.p(50), "p50")),
+          source.metricLatency(options(Stats.p(99), "p99")),
+          source.metricIntegrationLatency(options(Stats.p(99), "integration p99")),
+        ],
+        width: 12,
+      }),
+    ];
   }
 
   private apiWidgets(api: IRestApi): GraphWidget[] {

@@ -4,16 +4,7 @@
 // so they cannot drift apart; a synth-time check also refuses methods that use the authorizer
 // without a rule, and rules for methods that do not use it.
 
-import {
-  Annotations,
-  Aspects,
-  Duration,
-  type IAspect,
-  Lazy,
-  RemovalPolicy,
-  Stack,
-  Validations,
-} from "aws-cdk-lib";
+import { Annotations, Duration, Stack, Validations } from "aws-cdk-lib";
 import {
   AuthorizationType,
   CfnMethod,
@@ -28,46 +19,31 @@ import {
   TokenAuthorizer,
 } from "aws-cdk-lib/aws-apigateway";
 import type { IUserPool, IUserPoolClient } from "aws-cdk-lib/aws-cognito";
-import {
-  Architecture,
-  type CfnFunction,
-  Code,
-  Function as LambdaFunction,
-  type IFunction,
-  Runtime,
-} from "aws-cdk-lib/aws-lambda";
-import { type ILogGroup, LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
-import { Asset } from "aws-cdk-lib/aws-s3-assets";
-import { Construct, type IConstruct } from "constructs";
+import type { IFunction } from "aws-cdk-lib/aws-lambda";
+import type { ILogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import { Construct } from "constructs";
 import { BEARER_VALIDATION_EXPRESSION } from "../../lambda/authorizer/bearer-token";
-import {
-  ENV,
-  ROUTE_RULES_FILE_NAME,
-  type RouteRequirement,
-  type RouteRule,
-} from "../../lambda/authorizer/contract";
+import type { RouteRequirement, RouteRule } from "../../lambda/authorizer/contract";
 import { parseRoute, type RouteMethod, RouteSyntaxError } from "../../lambda/authorizer/route-match";
-import { validateRule } from "../../lambda/authorizer/route-rule-validation";
 import { compileRouteRules, RouteRulesError } from "../../lambda/authorizer/route-rules";
-import { AuthorizerMonitoring, type AuthorizerMonitoringOptions } from "./authorizer-monitoring";
-import { AuthorizerLogLevel, AuthorizerTokenUse } from "./authorizer-options";
-import { addEnvironmentSizeValidation } from "./lambda-environment-size";
-import { HANDLER, readPrebuiltHandler, stageHandlerWithRules } from "./prebuilt-handler";
+import {
+  BASIC_EXECUTION_ROLE,
+  createAuthorizerFunction,
+  DEFAULT_AUTHORIZER_MEMORY_MB,
+  type ExtraUserPoolProps,
+  MAX_RESULTS_CACHE_TTL_SECONDS,
+  validCacheTtl,
+} from "./authorizer-function";
+import type { AuthorizerMonitoring, AuthorizerMonitoringOptions } from "./authorizer-monitoring";
+import type { AuthorizerLogLevel, AuthorizerTokenUse } from "./authorizer-options";
+import { RouteRuleBook } from "./route-rule-book";
 
-/**
- * Memory of the authorizer function, in MB, chosen from `npm run bench` (README, "Sizing"): Lambda
- * allocates CPU in proportion to memory and an authorization is pure CPU (about 60 µs of one core
- * on a miss). At 512 MB a miss bills 1 ms, as at 128 MB, for about 2% more per million requests and a
- * quarter of the latency and of the CPU-bound init; 1024 MB costs about 3% more for 0.1 ms.
- */
-export const DEFAULT_AUTHORIZER_MEMORY_MB = 512;
-
-/** The cdk-nag finding id of the managed policy every function role gets (logs only). */
-export const BASIC_EXECUTION_ROLE =
-  "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
-
-/** API Gateway caches authorizer results for at most one hour. */
-export const MAX_RESULTS_CACHE_TTL_SECONDS = 3600;
+export {
+  BASIC_EXECUTION_ROLE,
+  DEFAULT_AUTHORIZER_MEMORY_MB,
+  type ExtraUserPoolProps,
+  MAX_RESULTS_CACHE_TTL_SECONDS,
+};
 
 /**
  * Lets API Gateway reject anything but `Bearer <b64token>` without invoking the function
@@ -107,18 +83,6 @@ export interface ProtectedRoute {
 
   /** Who may call it. `{}` means any valid token. */
   readonly rule: RouteRequirement;
-}
-
-/** Another user pool whose tokens the authorizer accepts, with its own app clients. */
-export interface ExtraUserPoolProps {
-  readonly userPool: IUserPool;
-  /** App clients of this pool whose tokens are accepted; at least one, none of another pool. */
-  readonly userPoolClients: readonly IUserPoolClient[];
-  /**
-   * Which token this pool's callers present.
-   * @default - the authorizer's tokenUse
-   */
-  readonly tokenUse?: AuthorizerTokenUse;
 }
 
 export interface CognitoJwtAuthorizerProps {
@@ -245,9 +209,7 @@ export class CognitoJwtAuthorizer extends Construct {
   readonly monitoring?: AuthorizerMonitoring;
 
   private readonly api: IRestApi;
-  private readonly routes = new Map<string, ProtectedRoute>();
-  /** The rules file's content as staged at synth; set once, by ShipRouteRules. */
-  private stagedRules: string | undefined;
+  private readonly routes = new RouteRuleBook();
 
   constructor(scope: Construct, id: string, props: CognitoJwtAuthorizerProps) {
     super(scope, id);
@@ -256,115 +218,16 @@ export class CognitoJwtAuthorizer extends Construct {
     // An API defined in this app has its CfnRestApi here: every method of it is visible at synth.
     this.routeRulesComplete = props.routeRulesComplete ?? props.api.node.defaultChild instanceof CfnRestApi;
     const resultsCacheTtl = validCacheTtl(props.resultsCacheTtl ?? Duration.minutes(5));
-    const memorySize = props.memorySize ?? DEFAULT_AUTHORIZER_MEMORY_MB;
-    if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10240) {
-      throw new Error(`memorySize must be a whole number of MB from 128 to 10240; got ${memorySize}.`);
-    }
-    const tokenUse = props.tokenUse ?? AuthorizerTokenUse.ACCESS;
-    if (!Object.values(AuthorizerTokenUse).includes(tokenUse)) {
-      throw new Error(`tokenUse must be AuthorizerTokenUse.ACCESS or .ID; got ${JSON.stringify(tokenUse)}.`);
-    }
-    const logLevel = props.logLevel ?? AuthorizerLogLevel.INFO;
-    if (!Object.values(AuthorizerLogLevel).includes(logLevel)) {
-      throw new Error(`logLevel must be an AuthorizerLogLevel; got ${JSON.stringify(logLevel)}.`);
-    }
-    if (props.userPoolClients.length === 0) {
-      throw new Error("userPoolClients must name at least one app client whose tokens the API accepts.");
-    }
-    if (props.monitoring === false && props.monitoringOptions !== undefined) {
-      throw new Error("monitoringOptions is given but monitoring is false: drop one of the two.");
-    }
-    // Fails here, at construction, when a clone of the repository has not been built.
-    const handlerFiles = readPrebuiltHandler();
-    const extraPools = props.extraUserPools ?? [];
-    extraPools.forEach((extra, i) => {
-      if (extra.userPool === props.userPool || extraPools.indexOf(extra) !== i) {
-        throw new Error(
-          `extraUserPools[${i}] names a user pool that is already configured; list each pool once.`,
-        );
-      }
-      if (extra.userPoolClients.length === 0) {
-        throw new Error(
-          `extraUserPools[${i}] has no userPoolClients: name the app clients whose tokens the API accepts.`,
-        );
-      }
-      if (extra.tokenUse !== undefined && !Object.values(AuthorizerTokenUse).includes(extra.tokenUse)) {
-        throw new Error(`extraUserPools[${i}].tokenUse must be AuthorizerTokenUse.ACCESS or .ID.`);
-      }
-    });
-
-    this.logGroup = new LogGroup(this, "LogGroup", {
-      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
-      // The logs expire after the retention anyway; a retained, orphaned group only collects cost.
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const fn = new LambdaFunction(this, "Function", {
+    const created = createAuthorizerFunction(this, props, {
       description: "Cognito JWT authorizer for API Gateway",
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
-      handler: HANDLER,
-      // Replaced at synth by the prebuilt handler with the route rules (ShipRouteRules below). Should
-      // the replacement ever not happen, this fails every invocation: closed, never open.
-      code: Code.fromInline(
-        'throw new Error("cognito-jwt-authorizer: the deployment package was not staged at synth");',
-      ),
-      memorySize,
-      timeout: Duration.seconds(10),
-      logGroup: this.logGroup,
-      environment: {
-        [ENV.userPoolId]: props.userPool.userPoolId,
-        [ENV.clientId]: Lazy.string({
-          produce: () => props.userPoolClients.map((c) => c.userPoolClientId).join(","),
-        }),
-        [ENV.tokenUse]: tokenUse,
-        [ENV.routeRulesFile]: ROUTE_RULES_FILE_NAME,
-        // validateRoutes proves at synth that the rules list every method of this app that uses this
-        // authorizer and only those; true unless the API is imported (see routeRulesComplete).
-        [ENV.routeRulesComplete]: String(this.routeRulesComplete),
-        ...(extraPools.length > 0 && {
-          [ENV.extraUserPools]: Stack.of(this).toJsonString(
-            extraPools.map((extra) => ({
-              userPoolId: extra.userPool.userPoolId,
-              clientIds: extra.userPoolClients.map((c) => c.userPoolClientId),
-              ...(extra.tokenUse !== undefined && { tokenUse: extra.tokenUse }),
-            })),
-          ),
-        }),
-        POWERTOOLS_SERVICE_NAME: "cognito-jwt-authorizer",
-        POWERTOOLS_LOG_LEVEL: logLevel,
-        // The event carries the bearer token: it must never reach the log.
-        POWERTOOLS_LOGGER_LOG_EVENT: "false",
-      },
+      routeRulesComplete: this.routeRulesComplete,
+      environment: {},
+      api: { api: props.api },
     });
-    this.function = fn;
-    const cfnFunction = fn.node.defaultChild as CfnFunction;
-    // Lambda's 4 KB for all variables together is checked by neither CloudFormation nor synth.
-    addEnvironmentSizeValidation(fn, cfnFunction);
-    Aspects.of(this).add(new ShipRouteRules(this, cfnFunction, handlerFiles));
-    Validations.of(fn).acknowledge(
-      {
-        id: `AwsSolutions-IAM4[${BASIC_EXECUTION_ROLE}]`,
-        reason:
-          "AWSLambdaBasicExecutionRole only grants writing the function's own CloudWatch logs; " +
-          "the authorizer calls no AWS API (the JWKS is a public HTTPS endpoint).",
-      },
-      {
-        id: "AwsSolutions-L1",
-        reason:
-          "Node.js 22 is pinned on purpose: the bundle targets node22 and the project is tested " +
-          "on it; moving to a newer runtime is a deliberate change, not a drift.",
-      },
-    );
-    this.monitoring =
-      props.monitoring === false
-        ? undefined
-        : new AuthorizerMonitoring(this, "Monitoring", {
-            ...props.monitoringOptions,
-            function: fn,
-            logGroup: this.logGroup,
-            api: props.api,
-            logLevel,
-          });
+    this.function = created.function;
+    this.logGroup = created.logGroup;
+    this.monitoring = created.monitoring;
+    const fn = created.function;
 
     let authorizer: TokenAuthorizer | RequestAuthorizer;
     if (this.eventType === AuthorizerEventType.TOKEN) {
@@ -484,36 +347,12 @@ export class CognitoJwtAuthorizer extends Construct {
 
   /** The route rules the function ships with: one entry per guarded route, in the order added. */
   get routeRules(): readonly RouteRule[] {
-    return [...this.routes].map(([route, { rule }]) => ({
-      route,
-      // Passed through as given: an empty list is refused at synth rather than silently widened.
-      ...(rule.scopes !== undefined ? { scopes: [...rule.scopes] } : {}),
-      ...(rule.groups !== undefined ? { groups: [...rule.groups] } : {}),
-      ...(rule.anyOf !== undefined
-        ? {
-            anyOf: rule.anyOf.map((alt) => ({
-              ...(alt.scopes !== undefined ? { scopes: [...alt.scopes] } : {}),
-              ...(alt.groups !== undefined ? { groups: [...alt.groups] } : {}),
-            })),
-          }
-        : {}),
-    }));
+    return this.routes.rules;
   }
 
   private recordRoute(route: ProtectedRoute): string {
     const key = routeKey(route);
-    if (this.stagedRules !== undefined) {
-      throw new Error(
-        `Route "${key}" is added after the route rules were staged into the function's package ` +
-          "(during synthesis, by an aspect or a second synth): add every route before the app synthesizes.",
-      );
-    }
-    if (this.routes.has(key)) {
-      throw new Error(`Route "${key}" is declared twice; give each method and path one rule.`);
-    }
-    // The authorizer's own validator, so synth refuses what the cold start would, in its words.
-    validateRule({ route: key, ...route.rule }, () => `Route "${key}"`);
-    this.routes.set(key, route);
+    this.routes.add(key, route.rule);
     return key;
   }
 
@@ -522,23 +361,14 @@ export class CognitoJwtAuthorizer extends Construct {
    * @internal
    */
   _stageRules(): string {
-    this.stagedRules = this.rulesFileText();
-    return this.stagedRules;
-  }
-
-  /** route-rules.json as the function reads it. */
-  private rulesFileText(): string {
-    return `${JSON.stringify(this.routeRules)}\n`;
+    return this.routes.stage();
   }
 
   /** Synth-time check: rules and methods match one to one. */
   private validateRoutes(): string[] {
     const errors: string[] = [];
-    if (this.stagedRules !== undefined && this.stagedRules !== this.rulesFileText()) {
-      errors.push(
-        "The route rules changed after they were staged into the function's package: add every route before the app synthesizes.",
-      );
-    }
+    const changed = this.routes.changedSinceStaged();
+    if (changed !== undefined) errors.push(changed);
     const stack = Stack.of(this);
     const ourId = this.authorizer.authorizerId;
     const ourResolvedId = JSON.stringify(stack.resolve(ourId));
@@ -600,30 +430,6 @@ export class CognitoJwtAuthorizer extends Construct {
   }
 }
 
-/**
- * At synth, once every route is known: the function's code becomes the prebuilt handler with
- * `route-rules.json` beside it, as a file asset. An aspect, because routes are added after the
- * function exists, and CDK stages an asset's files when the asset is created.
- */
-class ShipRouteRules implements IAspect {
-  constructor(
-    private readonly owner: CognitoJwtAuthorizer,
-    private readonly cfnFunction: CfnFunction,
-    private readonly handlerFiles: Map<string, Buffer>,
-  ) {}
-
-  visit(node: IConstruct): void {
-    if (node !== this.cfnFunction || this.owner.node.tryFindChild("Code") !== undefined) return;
-    const rules = this.owner._stageRules();
-    const staging = stageHandlerWithRules(this.owner, rules, this.handlerFiles);
-    const asset = new Asset(this.owner, "Code", { path: staging.dir, deployTime: true });
-    staging.done();
-    this.cfnFunction.code = { s3Bucket: asset.s3BucketName, s3Key: asset.s3ObjectKey };
-    // aws:asset:path, as Code.fromAsset records it: SAM and the local stack find the folder by it.
-    asset.addResourceMetadata(this.cfnFunction, "Code");
-  }
-}
-
 /** Every Deployment in the app of `api`: each must redeploy when one of its methods changes. */
 function deploymentsOf(scope: Construct, api: IRestApi): Deployment[] {
   return scope.node.root.node
@@ -651,22 +457,6 @@ function routeKey(route: ProtectedRoute): string {
     throw err;
   }
   return key;
-}
-
-function validCacheTtl(ttl: Duration): Duration {
-  let seconds: number;
-  try {
-    seconds = ttl.toSeconds();
-  } catch {
-    throw new Error(`resultsCacheTtl must be a whole number of seconds; got ${ttl.toHumanString()}.`);
-  }
-  if (seconds < 0 || seconds > MAX_RESULTS_CACHE_TTL_SECONDS) {
-    throw new Error(
-      `resultsCacheTtl must be from 0 to ${MAX_RESULTS_CACHE_TTL_SECONDS} seconds (API Gateway's limit); ` +
-        `got ${seconds} seconds. Use Duration.seconds(0) to turn caching off.`,
-    );
-  }
-  return ttl;
 }
 
 function assertRegex(source: string): void {

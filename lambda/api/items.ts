@@ -2,8 +2,8 @@
 // authorizer (infra/routes.ts); this handler only does the work. The items live in memory, per
 // execution environment: enough to show the routes, not a store.
 
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
-import { json } from "./http";
+import type { APIGatewayProxyResult } from "aws-lambda";
+import { type ApiEvent, type ApiRequest, json, readRequest } from "./http";
 
 interface Item {
   readonly id: string;
@@ -16,19 +16,19 @@ const items = new Map<string, Item>([
   ["2", { id: "2", name: "second item", createdBy: "seed" }],
 ]);
 
-export const handler = (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> =>
-  Promise.resolve(route(event));
+export const handler = (event: ApiEvent): Promise<APIGatewayProxyResult> =>
+  Promise.resolve(route(readRequest(event)));
 
-function route(event: APIGatewayProxyEvent): APIGatewayProxyResult {
-  const id = event.pathParameters?.id;
-  switch (`${event.httpMethod} ${event.resource}`) {
+function route(request: ApiRequest): APIGatewayProxyResult {
+  const id = request.pathParameters["id"];
+  switch (request.route) {
     case "GET /items":
       return json(200, { items: [...items.values()] });
     case "POST /items": {
-      const name = parseName(event.body, event.isBase64Encoded);
+      const name = parseName(request.body, request.isBase64Encoded);
       if (name === undefined)
         return json(400, { message: 'Body must be JSON: {"name": "<1-100 characters>"}' });
-      const item = { id: String(Date.now()), name, createdBy: callerOf(event) };
+      const item = { id: String(Date.now()), name, createdBy: request.principal ?? "unknown" };
       items.set(item.id, item);
       return json(201, item);
     }
@@ -45,8 +45,8 @@ function route(event: APIGatewayProxyEvent): APIGatewayProxyResult {
   }
 }
 
-function parseName(body: string | null, isBase64Encoded: boolean): string | undefined {
-  if (body === null) return undefined;
+function parseName(body: string | undefined, isBase64Encoded: boolean): string | undefined {
+  if (body === undefined) return undefined;
   try {
     const parsed: unknown = JSON.parse(isBase64Encoded ? Buffer.from(body, "base64").toString("utf8") : body);
     if (typeof parsed !== "object" || parsed === null) return undefined;
@@ -55,9 +55,4 @@ function parseName(body: string | null, isBase64Encoded: boolean): string | unde
   } catch {
     return undefined;
   }
-}
-
-function callerOf(event: APIGatewayProxyEvent): string {
-  const principal: unknown = event.requestContext.authorizer?.principalId;
-  return typeof principal === "string" ? principal : "unknown";
 }

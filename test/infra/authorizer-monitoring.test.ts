@@ -7,6 +7,9 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Duration, Stack } from "aws-cdk-lib";
 import { MockIntegration, RestApi } from "aws-cdk-lib/aws-apigateway";
+import { HttpApi } from "aws-cdk-lib/aws-apigatewayv2";
+import { Code, Function as LambdaFunction, Runtime } from "aws-cdk-lib/aws-lambda";
+import { LogGroup } from "aws-cdk-lib/aws-logs";
 import { Annotations, Match, Template } from "aws-cdk-lib/assertions";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import { UserPool, UserPoolClient } from "aws-cdk-lib/aws-cognito";
@@ -14,7 +17,11 @@ import { Topic } from "aws-cdk-lib/aws-sns";
 import { createAuthorizer } from "../../lambda/authorizer/authorizer";
 import { loadConfig } from "../../lambda/authorizer/config";
 import { REASONS } from "../../lambda/authorizer/errors";
-import { DEFAULT_P99_DURATION_THRESHOLD, METRIC_NAMES } from "../../infra/constructs/authorizer-monitoring";
+import {
+  AuthorizerMonitoring,
+  DEFAULT_P99_DURATION_THRESHOLD,
+  METRIC_NAMES,
+} from "../../infra/constructs/authorizer-monitoring";
 import { AuthorizerLogLevel } from "../../infra/constructs/authorizer-options";
 import {
   CognitoJwtAuthorizer,
@@ -426,6 +433,27 @@ describe("synth-time validation", () => {
   ] as const)("%s is refused with what to change", (_case, monitoringOptions, message) => {
     // Protects: a setting CloudWatch would reject, or that would alarm uselessly, fails at synth.
     expect(() => fixture({ monitoringOptions })).toThrow(message);
+  });
+
+  test("a REST api and an httpApi together are refused: an authorizer guards one API", () => {
+    // Protects: a dashboard that mixes two APIs' graphs under one authorizer's name.
+    const stack = new Stack(testApp(), "Both");
+    const fn = new LambdaFunction(stack, "Fn", {
+      runtime: Runtime.NODEJS_22_X,
+      handler: "index.handler",
+      code: Code.fromInline("exports.handler = async () => {};"),
+    });
+    const api = new RestApi(stack, "Api");
+    api.root.addMethod("GET", new MockIntegration());
+    expect(
+      () =>
+        new AuthorizerMonitoring(stack, "Monitoring", {
+          function: fn,
+          logGroup: new LogGroup(stack, "Logs"),
+          api,
+          httpApi: new HttpApi(stack, "HttpApi"),
+        }),
+    ).toThrow("Give the monitoring `api` (a REST API) or `httpApi`, not both: an authorizer guards one API.");
   });
 
   test('logLevel "ERROR" with monitoring is refused: the alarms would be blind', () => {

@@ -1,16 +1,21 @@
 // Fine-grained assertions on the sample stack's template (bundling skipped: these are about the
 // template, test/integration/synth.test.ts bundles for real). Each test names the behaviour it protects.
 
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { createApp } from "../../infra/app";
 import { BEARER_VALIDATION_REGEX, DEFAULT_AUTHORIZER_MEMORY_MB } from "../../index";
+import { HTTP_ACCESS_LOG_FIELDS } from "../../infra/constructs/protected-http-api";
 import { ACCESS_LOG_FIELDS } from "../../infra/constructs/protected-rest-api";
+import { loadConfig } from "../../lambda/authorizer/config";
+import { PER_ROUTE_IDENTITY_SOURCE } from "../../lambda/authorizer/contract";
 import { sampleRoutes } from "../../infra/routes";
 import { CognitoAuthorizerSampleStack, SAMPLE_STACK_ID } from "../../infra/sample-stack";
 import { compileRouteRules } from "../../lambda/authorizer/route-rules";
 import { parseMethodArn } from "../../lambda/authorizer/method-arn";
 import { testApp } from "../helpers/cdk-app";
-import { shippedAuthorizer } from "../helpers/shipped-rules";
+import { authorizerFunctionOf, shippedAuthorizer } from "../helpers/shipped-rules";
 
 function sampleStack(context: Record<string, unknown> = {}): CognitoAuthorizerSampleStack {
   const app = createApp(testApp(context));
@@ -43,15 +48,9 @@ function methodsOf(template: Template): MethodInfo[] {
   }));
 }
 
-/** The one function whose environment names ROUTE_RULES_FILE, with its logical id and Properties. */
+/** The REST API's authorizer function (ROUTE_RULES_FILE, no EVENT_FORMAT), with its logical id and Properties. */
 function authorizerFunction(template: Template) {
-  const fns = template.findResources("AWS::Lambda::Function", {
-    Properties: { Environment: { Variables: { ROUTE_RULES_FILE: Match.anyValue() } } },
-  });
-  const entries = Object.entries(fns);
-  expect(entries).toHaveLength(1);
-  const [id, fn] = entries[0]!;
-  return { id, props: fn.Properties };
+  return authorizerFunctionOf(template);
 }
 
 describe("sample stack (default context)", () => {
@@ -144,7 +143,8 @@ describe("sample stack (default context)", () => {
     // Protects: logs do not pile up forever, and each function's group is the one we configured.
     const groups = template.findResources("AWS::Logs::LogGroup");
     const fns = template.findResources("AWS::Lambda::Function");
-    expect(Object.keys(fns)).toHaveLength(5);
+    // Two authorizers (REST, HTTP API) and four backends that serve both APIs.
+    expect(Object.keys(fns)).toHaveLength(6);
     for (const fn of Object.values(fns)) {
       expect(fn.Properties.Runtime).toBe("nodejs22.x");
       expect(fn.Properties.Architectures).toEqual(["arm64"]);
@@ -284,12 +284,13 @@ describe("sample stack (default context)", () => {
     ]);
   });
 
-  test("outputs are exactly ApiUrl, UserPoolId, UserPoolClientId, MachineClientId, Region, without exports", () => {
+  test("outputs are exactly ApiUrl, HttpApiUrl, UserPoolId, UserPoolClientId, MachineClientId, Region, without exports", () => {
     // Protects: the names the README, the e2e suite and the local stack read. (TokenEndpoint only
     // with a Cognito domain: see the test of cognitoDomainPrefix.)
     const outputs = template.findOutputs("*");
     expect(Object.keys(outputs).sort()).toEqual([
       "ApiUrl",
+      "HttpApiUrl",
       "MachineClientId",
       "Region",
       "UserPoolClientId",
@@ -314,7 +315,7 @@ describe("sample stack (default context)", () => {
     template.hasResource("AWS::ApiGateway::Stage", { DependsOn: Match.arrayWith([accountId]) });
   });
 
-  test("cdk destroy keeps exactly the user pool, the access log group, the CloudWatch role and the account setting", () => {
+  test("cdk destroy keeps exactly the user pool, the two access log groups, the CloudWatch role and the account setting", () => {
     // Protects: the README's list of what remains after `cdk destroy` (and the commands that remove
     // it); a new stateful resource must be added there, and to this list, on purpose.
     const kept = Object.entries(
@@ -328,6 +329,7 @@ describe("sample stack (default context)", () => {
       expect.stringMatching(/^AWS::Cognito::UserPool IdentityUserPool/),
       expect.stringMatching(/^AWS::IAM::Role ApiCloudWatchRole/),
       expect.stringMatching(/^AWS::Logs::LogGroup ApiAccessLogs/),
+      expect.stringMatching(/^AWS::Logs::LogGroup HttpApiAccessLogs/),
     ]);
   });
 
@@ -352,7 +354,164 @@ describe("sample stack (default context)", () => {
   });
 });
 
+describe("sample HTTP API", () => {
+  let stack: CognitoAuthorizerSampleStack;
+  let template: Template;
+  beforeAll(() => {
+    stack = sampleStack();
+    template = Template.fromStack(stack);
+  });
+  const routesOf = (t: Template) =>
+    Object.values(t.findResources("AWS::ApiGatewayV2::Route")).map((r) => r.Properties);
+
+  test("has the REST API's routes, every one but GET /health behind the HTTP authorizer", () => {
+    // Protects: both APIs expose the same table, and no HTTP API route is open by accident.
+    template.resourceCountIs("AWS::ApiGatewayV2::Api", 1);
+    template.resourceCountIs("AWS::ApiGatewayV2::Authorizer", 1);
+    const [authorizerId] = Object.keys(template.findResources("AWS::ApiGatewayV2::Authorizer"));
+    const routes = routesOf(template);
+    const restKeys = methodsOf(template)
+      .map((m) => m.key)
+      .filter((key) => !key.startsWith("OPTIONS "));
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual(restKeys.sort());
+    for (const r of routes) {
+      if (r.RouteKey === "GET /health") {
+        expect(r.AuthorizationType).toBe("NONE");
+      } else {
+        expect(r).toMatchObject({ AuthorizationType: "CUSTOM", AuthorizerId: { Ref: authorizerId } });
+      }
+    }
+  });
+
+  test("authorizer: Lambda REQUEST, payload 2.0, simple responses, cached per token and route key for 300 s", () => {
+    // Protects: the cache trap of simple responses: a cached yes for one route never answers another.
+    template.hasResourceProperties("AWS::ApiGatewayV2::Authorizer", {
+      AuthorizerType: "REQUEST",
+      AuthorizerPayloadFormatVersion: "2.0",
+      EnableSimpleResponses: true,
+      IdentitySource: [...PER_ROUTE_IDENTITY_SOURCE],
+      AuthorizerResultTtlInSeconds: 300,
+    });
+    const env = authorizerFunctionOf(template, "http-2.0-simple").props.Environment.Variables;
+    expect(env).toMatchObject({
+      EVENT_FORMAT: "http-2.0-simple",
+      ROUTE_KEY_IN_IDENTITY_SOURCE: "true",
+      ROUTE_RULES_COMPLETE: "true",
+      USER_POOL_ID: { Ref: expect.stringMatching(/^IdentityUserPool/) },
+    });
+  });
+
+  test("ships the same rules as the REST authorizer, and its configuration passes the function's cold start", () => {
+    // Protects: one route table for both APIs, and a deployed HTTP authorizer that starts.
+    const rest = shippedAuthorizer(stack, template).rules;
+    const http = shippedAuthorizer(stack, template, "http-2.0-simple");
+    expect(http.rules).toEqual(rest);
+    const env = http.props.Environment.Variables as Record<string, unknown>;
+    const plain = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === "string")) as Record<
+      string,
+      string
+    >;
+    const config = loadConfig(
+      { ...plain, USER_POOL_ID: "us-east-1_AbC123", CLIENT_ID: "client1" },
+      { readRulesFile: (name) => readFileSync(path.join(http.assetDir, name), "utf8") },
+    );
+    expect(config.eventFormat).toMatchObject({ format: "http-2.0-simple", routeKeyInIdentitySource: true });
+  });
+
+  test("API Gateway may invoke the HTTP authorizer's function only through this authorizer of this API", () => {
+    // Protects: the invoke permission names the API and the authorizer, not any API of the account.
+    const { id } = authorizerFunctionOf(template, "http-2.0-simple");
+    const [apiId] = Object.keys(template.findResources("AWS::ApiGatewayV2::Api"));
+    const [authorizerId] = Object.keys(template.findResources("AWS::ApiGatewayV2::Authorizer"));
+    const permissions = Object.values(
+      template.findResources("AWS::Lambda::Permission", {
+        Properties: { FunctionName: { "Fn::GetAtt": [id, "Arn"] } },
+      }),
+    );
+    expect(permissions).toHaveLength(1);
+    const sourceArn = JSON.stringify(permissions[0]!.Properties.SourceArn);
+    expect(sourceArn).toContain(JSON.stringify({ Ref: apiId }));
+    expect(sourceArn).toContain('"/authorizers/",' + JSON.stringify({ Ref: authorizerId }));
+  });
+
+  test("backends: the REST API's functions, through payload format 2.0 integrations", () => {
+    // Protects: one backend per route for both APIs, and the payload the backends read (lambda/api/http.ts).
+    const integrations = Object.values(template.findResources("AWS::ApiGatewayV2::Integration"));
+    expect(integrations).toHaveLength(4);
+    const backends = Object.keys(template.findResources("AWS::Lambda::Function")).filter((id) =>
+      id.startsWith("Backend"),
+    );
+    for (const integration of integrations) {
+      expect(integration.Properties).toMatchObject({
+        IntegrationType: "AWS_PROXY",
+        PayloadFormatVersion: "2.0",
+      });
+      const target = integration.Properties.IntegrationUri["Fn::GetAtt"][0] as string;
+      expect(backends).toContain(target);
+    }
+  });
+
+  test("$default stage: auto-deployed, JSON access log with the authorizer's error and principal, throttled", () => {
+    // Protects: every change is served without a manual deployment, and every request is traceable.
+    const stages = Object.values(template.findResources("AWS::ApiGatewayV2::Stage"));
+    expect(stages).toHaveLength(1);
+    const stage = stages[0]!.Properties;
+    expect(stage).toMatchObject({
+      StageName: "$default",
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    });
+    expect(JSON.parse(stage.AccessLogSettings.Format)).toEqual(HTTP_ACCESS_LOG_FIELDS);
+    expect(Object.values(HTTP_ACCESS_LOG_FIELDS)).toEqual(
+      expect.arrayContaining(["$context.authorizer.error", "$context.authorizer.sub", "$context.routeKey"]),
+    );
+  });
+
+  test("CORS preflights as the REST API's: the same origin, any method, Authorization and Content-Type", () => {
+    // Protects: a browser app can call either API with a bearer token.
+    template.hasResourceProperties("AWS::ApiGatewayV2::Api", {
+      ProtocolType: "HTTP",
+      CorsConfiguration: {
+        AllowOrigins: ["*"],
+        AllowMethods: ["*"],
+        AllowHeaders: ["Authorization", "Content-Type"],
+      },
+    });
+  });
+
+  test("HttpApiUrl is the $default stage's URL: no stage segment", () => {
+    // Protects: the URL the README's curl lines and the local stack's outputs use.
+    const [apiId] = Object.keys(template.findResources("AWS::ApiGatewayV2::Api"));
+    expect(template.findOutputs("HttpApiUrl").HttpApiUrl!.Value).toEqual({
+      "Fn::Join": [
+        "",
+        [
+          "https://",
+          { Ref: apiId },
+          ".execute-api.",
+          { Ref: "AWS::Region" },
+          ".",
+          { Ref: "AWS::URLSuffix" },
+          "/",
+        ],
+      ],
+    });
+  });
+});
+
 describe("sample stack variants (context)", () => {
+  test("httpApi=false leaves the HTTP API out and keeps the REST stack as it is", () => {
+    // Protects: the switch for the Regions without AWS::ApiGatewayV2 removes exactly the HTTP API:
+    // no AWS::ApiGatewayV2 resource, no second authorizer function, no HttpApiUrl, the same REST ids.
+    const withHttp = sampleTemplate().toJSON().Resources as Record<string, { Type: string }>;
+    const template = sampleTemplate({ httpApi: "false" });
+    const resources = template.toJSON().Resources as Record<string, { Type: string }>;
+    expect(Object.values(resources).filter((r) => r.Type.startsWith("AWS::ApiGatewayV2::"))).toEqual([]);
+    expect(Object.keys(template.findOutputs("*"))).not.toContain("HttpApiUrl");
+    const restIds = Object.keys(withHttp).filter((id) => !id.startsWith("Http"));
+    expect(Object.keys(resources).sort()).toEqual(restIds.sort());
+  });
+
   test("allowUserPasswordAuth=true adds USER_PASSWORD_AUTH (and only that flow) to the client", () => {
     // Protects: the CLI walk-through switch does exactly one thing.
     const template = sampleTemplate({ allowUserPasswordAuth: "true" });
@@ -458,6 +617,17 @@ describe("second user pool (secondUserPool=true)", () => {
     const outputs = template.findOutputs("*");
     expect(outputs.SecondUserPoolId?.Value).toEqual({ Ref: second });
     expect(outputs.SecondUserPoolClientId?.Value).toEqual({ Ref: secondClient });
+  });
+
+  test("the HTTP API's authorizer accepts the same pools and clients as the REST API's", () => {
+    // Protects: a second pool's users reach both APIs, not only the REST one.
+    const template = sampleTemplate({ secondUserPool: "true" });
+    const rest = authorizerFunction(template).props.Environment.Variables;
+    const http = authorizerFunctionOf(template, "http-2.0-simple").props.Environment.Variables;
+    for (const name of ["USER_POOL_ID", "CLIENT_ID", "TOKEN_USE", "EXTRA_USER_POOLS"]) {
+      expect(http[name]).toEqual(rest[name]);
+    }
+    expect(http.EXTRA_USER_POOLS).toBeDefined();
   });
 
   test("userPoolDeletionProtection protects both pools", () => {

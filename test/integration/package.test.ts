@@ -35,6 +35,7 @@ let app: string;
 /** Parsed JSON: the template's and package.json's shapes are asserted on, not declared. */
 type Json = ReturnType<typeof JSON.parse>;
 let template: { Resources: Record<string, { Type: string; Properties: Json; Metadata?: Json }> };
+let httpTemplate: typeof template;
 
 function run(command: string, args: string[], options: SpawnSyncOptions): string {
   const result = spawnSync(command, args, { encoding: "utf8", timeout: 200_000, ...options });
@@ -76,16 +77,19 @@ const CONSUMER_FILES: Record<string, string> = {
   }),
   "bin/consumer-app.ts": `#!/usr/bin/env node
 import * as cdk from "aws-cdk-lib";
-import { ConsumerStack } from "../lib/consumer-stack";
+import { ConsumerHttpStack, ConsumerStack } from "../lib/consumer-stack";
 
 const app = new cdk.App();
 new ConsumerStack(app, "ConsumerStack");
+new ConsumerHttpStack(app, "ConsumerHttpStack");
 `,
   "lib/consumer-stack.ts": `import * as cdk from "aws-cdk-lib";
 import * as apigateway from "aws-cdk-lib/aws-apigateway";
 import * as cognito from "aws-cdk-lib/aws-cognito";
 import { Construct } from "constructs";
-import { CognitoJwtAuthorizer } from "cognito-jwt-authorizer";
+import * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
+import { HttpUrlIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import { CognitoJwtAuthorizer, CognitoJwtHttpAuthorizer } from "cognito-jwt-authorizer";
 
 export class ConsumerStack extends cdk.Stack {
   constructor(scope: Construct, id: string, props?: cdk.StackProps) {
@@ -108,6 +112,19 @@ export class ConsumerStack extends cdk.Stack {
 
     // Not guarded at all.
     api.root.addResource("health").addMethod("GET", backend);
+  }
+}
+
+export class ConsumerHttpStack extends cdk.Stack {
+  constructor(scope: Construct, id: string, props?: cdk.StackProps) {
+    super(scope, id, props);
+    const userPool = new cognito.UserPool(this, "Users", { removalPolicy: cdk.RemovalPolicy.DESTROY });
+    const client = userPool.addClient("Web");
+    const httpApi = new apigwv2.HttpApi(this, "HttpApi");
+    const backend = new HttpUrlIntegration("Backend", "https://backend.example.com");
+    const auth = new CognitoJwtHttpAuthorizer(this, "Auth", { httpApi, userPool, userPoolClients: [client] });
+    auth.addRoute({ method: "GET", path: "/items/{id}", integration: backend, rule: { groups: ["readers"] } });
+    auth.addDefaultRoute({ integration: backend, rule: {} });
   }
 }
 `,
@@ -180,6 +197,9 @@ beforeAll(() => {
     { cwd: app, env },
   );
   template = JSON.parse(readFileSync(path.join(app, "cdk.out", "ConsumerStack.template.json"), "utf8"));
+  httpTemplate = JSON.parse(
+    readFileSync(path.join(app, "cdk.out", "ConsumerHttpStack.template.json"), "utf8"),
+  );
 });
 
 afterAll(() => {
@@ -286,4 +306,31 @@ test("the team's two methods use the authorizer, the public one does not, and on
     Principal: "apigateway.amazonaws.com",
   });
   expect(JSON.stringify(permissions[0].SourceArn)).toContain("/authorizers/");
+});
+
+test("an HttpApi guarded through the package: payload 2.0 simple responses, routes, rules and the prebuilt handler", () => {
+  // Protects: the HTTP API construct works from the installed package as the REST one does.
+  const of = (type: string) => Object.entries(httpTemplate.Resources).filter(([, r]) => r.Type === type);
+  const [[authorizerId, authorizer]] = of("AWS::ApiGatewayV2::Authorizer") as [[string, Json]];
+  expect(authorizer.Properties).toMatchObject({
+    AuthorizerPayloadFormatVersion: "2.0",
+    EnableSimpleResponses: true,
+    IdentitySource: ["$request.header.Authorization", "$context.routeKey"],
+  });
+  const routes = of("AWS::ApiGatewayV2::Route").map(([, r]) => r.Properties);
+  expect(routes.map((r) => r.RouteKey).sort()).toEqual(["$default", "GET /items/{id}"]);
+  for (const r of routes)
+    expect(r).toMatchObject({ AuthorizationType: "CUSTOM", AuthorizerId: { Ref: authorizerId } });
+  const [[, fn]] = of("AWS::Lambda::Function") as [[string, Json]];
+  expect(fn.Properties.Environment.Variables).toMatchObject({
+    EVENT_FORMAT: "http-2.0-simple",
+    ROUTE_KEY_IN_IDENTITY_SOURCE: "true",
+  });
+  const assetDir = path.join(app, "cdk.out", fn.Metadata["aws:asset:path"]);
+  const shipped = path.join(app, "node_modules", PACKAGE.name, "dist", "handler", "index.mjs");
+  expect(readFileSync(path.join(assetDir, "index.mjs")).equals(readFileSync(shipped))).toBe(true);
+  expect(JSON.parse(readFileSync(path.join(assetDir, "route-rules.json"), "utf8"))).toEqual([
+    { route: "GET /items/{id}", groups: ["readers"] },
+    { route: "$default" },
+  ]);
 });

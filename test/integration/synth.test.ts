@@ -71,14 +71,20 @@ function assetOf(predicate: (fn: FunctionResource) => boolean): { dir: string; r
   return { dir: join(outdir, resource.Metadata["aws:asset:path"]), resource };
 }
 
+/** Either authorizer function: its package ships the route rules. */
 const isAuthorizer = (fn: FunctionResource): boolean =>
   fn.Properties.Environment?.Variables?.ROUTE_RULES_FILE !== undefined;
+/** The REST API's authorizer (no EVENT_FORMAT), and the HTTP API's (simple responses). */
+const isRestAuthorizer = (fn: FunctionResource): boolean =>
+  isAuthorizer(fn) && fn.Properties.Environment?.Variables?.EVENT_FORMAT === undefined;
+const isHttpAuthorizer = (fn: FunctionResource): boolean =>
+  isAuthorizer(fn) && fn.Properties.Environment?.Variables?.EVENT_FORMAT === "http-2.0-simple";
 
 test("the authorizer ships as the prebuilt minified ES module, its source map and its route rules", () => {
   // Protects: the deployment package is what the ESM runtime expects (index.mjs + map + the rules
   // file ROUTE_RULES_FILE names, nothing else), it is the package's prebuilt handler byte for byte
   // (no bundling at synth), and the template points at it the way the local gateway and `cdk deploy` read it.
-  const { dir, resource } = assetOf(isAuthorizer);
+  const { dir, resource } = assetOf(isRestAuthorizer);
   const assetPath: string = resource.Metadata["aws:asset:path"];
   expect(assetPath).toMatch(/^asset\.[0-9a-f]{64}$/);
   expect(resource.Metadata["aws:asset:is-bundled"]).toBe(false);
@@ -158,7 +164,7 @@ describe("the bundled authorizer, loaded by Node with a loopback JWKS", () => {
     runtime: NodeRuntime,
     cases: { token: string; methodArn: string }[],
   ): Promise<{ node: string; handler: string; results: Outcome[] }> {
-    const { dir, resource } = assetOf(isAuthorizer);
+    const { dir, resource } = assetOf(isRestAuthorizer);
     const script = `
       const mod = await import(${JSON.stringify(pathToFileURL(join(dir, "index.mjs")).href)});
       const results = [];
@@ -215,6 +221,60 @@ describe("the bundled authorizer, loaded by Node with a loopback JWKS", () => {
       expect(deleteItem?.result?.principalId).toBe("11111111-2222-3333-4444-555555555555");
       expect(allowedResources(deleteItem).filter((r) => r.includes("/DELETE/"))).toEqual([]);
       expect(junk).toEqual({ error: "Unauthorized" });
+    });
+
+    test("the HTTP API's authorizer: the same bundle, answering payload 2.0 events with its synthesized configuration", async () => {
+      // Protects: the deployed HTTP authorizer starts with its EVENT_FORMAT, route-key identity
+      // source and rules file, and answers simple responses per route key.
+      const rest = assetOf(isRestAuthorizer);
+      const { dir, resource } = assetOf(isHttpAuthorizer);
+      expect(readFileSync(join(dir, "index.mjs")).equals(readFileSync(join(rest.dir, "index.mjs")))).toBe(
+        true,
+      );
+      expect(readFileSync(join(dir, "route-rules.json"), "utf8")).toBe(
+        readFileSync(join(rest.dir, "route-rules.json"), "utf8"),
+      );
+      const header = `Bearer ${accessToken(["readers"])}`;
+      const v2 = (routeKey: string, rawPath: string) => ({
+        version: "2.0",
+        type: "REQUEST",
+        routeArn: `arn:aws:execute-api:us-east-1:123456789012:abcdef1234/$default/${routeKey.replace(" ", "")}`,
+        identitySource: [header, routeKey],
+        routeKey,
+        rawPath,
+        rawQueryString: "",
+        headers: { authorization: header },
+        requestContext: { http: { method: routeKey.split(" ")[0], path: rawPath } },
+      });
+      const events = [v2("GET /me", "/me"), v2("DELETE /items/{id}", "/items/1")];
+      const script = `
+        const mod = await import(${JSON.stringify(pathToFileURL(join(dir, "index.mjs")).href)});
+        const results = [];
+        for (const e of ${JSON.stringify(events)}) results.push(await mod.handler(e));
+        process.stdout.write(JSON.stringify(results));
+      `;
+      const deployed = resource.Properties.Environment?.Variables ?? {};
+      const { stdout } = await promisify(execFile)(runtime.execPath, ["--input-type=module", "-e", script], {
+        timeout: 30_000,
+        env: {
+          PATH: process.env.PATH,
+          USER_POOL_ID,
+          CLIENT_ID,
+          JWKS_URI: jwksUri,
+          ROUTE_RULES_FILE: deployed.ROUTE_RULES_FILE,
+          ROUTE_RULES_COMPLETE: deployed.ROUTE_RULES_COMPLETE,
+          EVENT_FORMAT: deployed.EVENT_FORMAT,
+          ROUTE_KEY_IN_IDENTITY_SOURCE: deployed.ROUTE_KEY_IN_IDENTITY_SOURCE,
+          POWERTOOLS_LOG_LEVEL: "ERROR",
+        },
+      });
+      const [me, deleteItem] = JSON.parse(stdout) as { isAuthorized: boolean; context: { sub: string } }[];
+      expect(me).toMatchObject({
+        isAuthorized: true,
+        context: { sub: "11111111-2222-3333-4444-555555555555" },
+      });
+      // A reader may not delete (rule: admins).
+      expect(deleteItem?.isAuthorized).toBe(false);
     });
 
     test("every backend bundle imports and the public health check answers", async () => {
