@@ -133,6 +133,18 @@ function httpApiLines(stack: LocalStack): string {
   const httpApi = stack.definition.httpApi;
   const url = stack.outputs["HttpApiUrl"];
   if (httpApi === undefined || url === undefined) return "";
+  const keys = new Set(httpApi.routes.map((r) => r.routeKey));
+  if (["GET /me", "ANY /admin/{proxy+}", "GET /items", "POST /items"].every((k) => keys.has(k))) {
+    // The sample's HTTP API: the same routes and rules as the REST API (infra/routes.ts).
+    return `
+The HTTP API (the same routes and rules; simple responses, cached per token and route):
+  curl -i ${url}me -H "Authorization: Bearer $TOKEN"           # 200, your identity
+  curl -i ${url}me                                              # 401, no token
+  curl -i ${url}admin/stats -H "Authorization: Bearer $TOKEN"  # 403, readers are not admins
+  curl -i ${url}items -H "Authorization: Bearer $CLIENT_TOKEN"         # 200, by scope items/read
+  curl -i -X POST ${url}items -H "Authorization: Bearer $CLIENT_TOKEN" # 403, needs items/write
+`;
+  }
   const concrete = (routeKey: string): string | undefined => {
     if (routeKey === "$default") return undefined;
     const [method, path] = routeKey.split(" ") as [string, string];
