@@ -379,9 +379,11 @@ export class CognitoJwtHttpAuthorizer extends Construct {
       );
     }
     const ours = this.httpAuthorizer.authorizerId;
-    if (cfn.authorizerId !== ours) {
-      const type = cfn.authorizationType ?? "NONE";
-      if (type !== "NONE" || cfn.authorizerId !== undefined) {
+    const type = cfn.authorizationType ?? "NONE";
+    // API Gateway uses AuthorizerId only with AuthorizationType CUSTOM: a route that names this
+    // authorizer with NONE is open, so it is switched to CUSTOM like a route without authorization.
+    if (cfn.authorizerId !== ours || type !== "CUSTOM") {
+      if (type !== "NONE" || (cfn.authorizerId !== undefined && cfn.authorizerId !== ours)) {
         throw new Error(
           `Route "${key}" already uses ${type} authorization: create it without authorization, or ` +
             "with `authorizer` set to this construct's `authorizer`.",
@@ -435,7 +437,20 @@ export class CognitoJwtHttpAuthorizer extends Construct {
         continue;
       }
       existing.add(key);
-      if (same(node, node.authorizerId, ourId)) guarded.add(key);
+      if (same(node, node.authorizerId, ourId)) {
+        // API Gateway uses AuthorizerId only with AuthorizationType CUSTOM (NONE, the default, is
+        // open access): such a route is not guarded by this authorizer, whatever its rule says.
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-route.html
+        const type = node.authorizationType ?? "NONE";
+        if (type !== "CUSTOM") {
+          errors.push(
+            `Route "${key}" names this authorizer with AuthorizationType ${type}, so API Gateway does not ` +
+              "call it for the route: set authorizationType to CUSTOM (or use protectRoute), or remove authorizerId.",
+          );
+          continue;
+        }
+        guarded.add(key);
+      }
     }
     for (const key of this.routes.keys()) {
       if (!existing.has(key)) {

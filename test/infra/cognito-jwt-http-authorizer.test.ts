@@ -413,6 +413,42 @@ describe("refusals", () => {
     expect(() => Template.fromStack(stack)).toThrow(/Route "POST \/raw" uses the authorizer but has no rule/);
   });
 
+  test.each([undefined, "NONE", "AWS_IAM"])(
+    "a raw CfnRoute naming the authorizer with AuthorizationType %s fails the synth, rule or not",
+    (authorizationType) => {
+      // Protects: API Gateway uses AuthorizerId only with AuthorizationType CUSTOM, so such a route
+      // is not guarded by the authorizer (NONE: open to anyone) while its rule says it is.
+      const { stack, httpApi, authorizer } = fixture();
+      new CfnRoute(stack, "Raw", {
+        apiId: httpApi.apiId,
+        routeKey: "POST /raw",
+        ...(authorizationType !== undefined && { authorizationType }),
+        authorizerId: authorizer.httpAuthorizer.authorizerId,
+      });
+      authorizer.addRoute({ method: "POST", path: "/raw", rule: { groups: ["admins"] } });
+      expect(() => Template.fromStack(stack)).toThrow(
+        `Route "POST /raw" names this authorizer with AuthorizationType ${authorizationType ?? "NONE"}`,
+      );
+    },
+  );
+
+  test("protectRoute switches a route that names the authorizer with AuthorizationType NONE to CUSTOM", () => {
+    // Protects: protectRoute never records a rule for a route API Gateway leaves open.
+    const { stack, httpApi, authorizer } = fixture();
+    const raw = new HttpRoute(stack, "Half", {
+      httpApi,
+      routeKey: HttpRouteKey.with("/half", HttpMethod.GET),
+      integration,
+    });
+    (raw.node.defaultChild as CfnRoute).authorizerId = authorizer.httpAuthorizer.authorizerId;
+    authorizer.protectRoute(raw, {});
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties("AWS::ApiGatewayV2::Route", {
+      RouteKey: "GET /half",
+      AuthorizationType: "CUSTOM",
+    });
+  });
+
   test("the same route twice, a malformed path, and a route added after staging are refused", () => {
     // Protects: one rule per route, in the authorizer's own route grammar, and the shipped file is
     // the list the check validated.
