@@ -449,6 +449,17 @@ export class CognitoJwtHttpAuthorizer extends Construct {
           );
           continue;
         }
+        // A route's AuthorizationScopes are checked by API Gateway for JWT authorizers only: on this
+        // route they would be silently unenforced (HttpApi's defaultAuthorizationScopes sets them).
+        // https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-routes-routeid.html
+        const scopes = node.authorizationScopes;
+        if (scopes !== undefined && (Token.isUnresolved(scopes) || scopes.length > 0)) {
+          errors.push(
+            `Route "${key}" uses this authorizer with AuthorizationScopes ${JSON.stringify(scopes)}, which ` +
+              "API Gateway checks only for JWT authorizers: put the scopes in the route's rule " +
+              "({ scopes }) and drop them from the route (and from HttpApi's defaultAuthorizationScopes).",
+          );
+        }
         guarded.add(key);
       }
     }

@@ -449,6 +449,18 @@ describe("refusals", () => {
     });
   });
 
+  test("a route of the authorizer with authorization scopes (HttpApi's defaultAuthorizationScopes) fails the synth", () => {
+    // Protects: API Gateway checks a route's AuthorizationScopes only for JWT authorizers, so scopes
+    // set there would be silently unenforced; the route's rule is where scopes go.
+    const { stack } = fixture(
+      { routes: [{ method: "POST", path: "/items", integration, rule: {} }] },
+      (s) => new HttpApi(s, "Api", { defaultAuthorizationScopes: ["items/write"] }),
+    );
+    expect(() => Template.fromStack(stack)).toThrow(
+      'Route "POST /items" uses this authorizer with AuthorizationScopes ["items/write"]',
+    );
+  });
+
   test("the same route twice, a malformed path, and a route added after staging are refused", () => {
     // Protects: one rule per route, in the authorizer's own route grammar, and the shipped file is
     // the list the check validated.
