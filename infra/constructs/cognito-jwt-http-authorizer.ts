@@ -436,6 +436,14 @@ export class CognitoJwtHttpAuthorizer extends Construct {
         }
         continue;
       }
+      if (existing.has(key)) {
+        // API Gateway selects a route by its key, so an API has one route per key
+        // (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html):
+        // with two, the check above would prove the rule for one and not say which deploys.
+        errors.push(
+          `The HTTP API has two routes "${key}" (${node.node.path} is the second): give each route key one route.`,
+        );
+      }
       existing.add(key);
       if (same(node, node.authorizerId, ourId)) {
         // API Gateway uses AuthorizerId only with AuthorizationType CUSTOM (NONE, the default, is

@@ -461,6 +461,19 @@ describe("refusals", () => {
     );
   });
 
+  test("a route key defined twice on the API (HttpApi's defaultIntegration and defaultRoute) fails the synth", () => {
+    // Protects: an open $default (HttpApi's defaultIntegration, no authorizer) next to the guarded one
+    // passed the check, which saw the guarded one; one route per key is what API Gateway selects by.
+    const { stack } = fixture(
+      { defaultRoute: { integration, rule: {} } },
+      (s) =>
+        new HttpApi(s, "Api", {
+          defaultIntegration: new HttpUrlIntegration("Open", "https://open.example.com"),
+        }),
+    );
+    expect(() => Template.fromStack(stack)).toThrow('The HTTP API has two routes "$default"');
+  });
+
   test("the same route twice, a malformed path, and a route added after staging are refused", () => {
     // Protects: one rule per route, in the authorizer's own route grammar, and the shipped file is
     // the list the check validated.
