@@ -21,6 +21,7 @@ import { Duration, Names, Stack, Token } from "aws-cdk-lib";
 import {
   AuthorizerPayloadVersion,
   CfnApi,
+  CfnAuthorizer,
   CfnRoute,
   HttpApi,
   HttpAuthorizer,
@@ -421,6 +422,10 @@ export class CognitoJwtHttpAuthorizer extends Construct {
         Stack.of(scope) === stack &&
         JSON.stringify(stack.resolve(a)) === JSON.stringify(stack.resolve(b)));
     const ourId = this.httpAuthorizer.authorizerId;
+    // The authorizer's Ref and its AuthorizerId attribute are the same id to API Gateway.
+    const ourAttr = (this.httpAuthorizer.node.defaultChild as CfnAuthorizer).attrAuthorizerId;
+    const namesUs = (node: CfnRoute): boolean =>
+      same(node, node.authorizerId, ourId) || same(node, node.authorizerId, ourAttr);
     const existing = new Set<string>();
     const guarded = new Set<string>();
     // Every route of the API in the app, HttpRoute's and raw CfnRoutes alike (an imported API's
@@ -429,7 +434,7 @@ export class CognitoJwtHttpAuthorizer extends Construct {
       if (!(node instanceof CfnRoute) || !same(node, node.apiId, this.httpApi.apiId)) continue;
       const key = node.routeKey;
       if (Token.isUnresolved(key)) {
-        if (same(node, node.authorizerId, ourId)) {
+        if (namesUs(node)) {
           errors.push(
             `${node.node.path} uses this authorizer with a route key unknown at synth: its rule cannot be checked.`,
           );
@@ -445,7 +450,7 @@ export class CognitoJwtHttpAuthorizer extends Construct {
         );
       }
       existing.add(key);
-      if (same(node, node.authorizerId, ourId)) {
+      if (namesUs(node)) {
         // API Gateway uses AuthorizerId only with AuthorizationType CUSTOM (NONE, the default, is
         // open access): such a route is not guarded by this authorizer, whatever its rule says.
         // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-route.html

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Duration, Stack } from "aws-cdk-lib";
 import {
+  CfnAuthorizer,
   CfnRoute,
   HttpApi,
   HttpMethod,
@@ -409,6 +410,19 @@ describe("refusals", () => {
       routeKey: "POST /raw",
       authorizationType: "CUSTOM",
       authorizerId: authorizer.httpAuthorizer.authorizerId,
+    });
+    expect(() => Template.fromStack(stack)).toThrow(/Route "POST \/raw" uses the authorizer but has no rule/);
+  });
+
+  test("a raw CfnRoute naming the authorizer by its AuthorizerId attribute is checked like one naming its Ref", () => {
+    // Protects: Fn::GetAtt [authorizer, AuthorizerId] is the same authorizer to API Gateway; a route
+    // using it without a rule must not slip past the check (a cached simple yes would answer it).
+    const { stack, httpApi, authorizer } = fixture();
+    new CfnRoute(stack, "Raw", {
+      apiId: httpApi.apiId,
+      routeKey: "POST /raw",
+      authorizationType: "CUSTOM",
+      authorizerId: (authorizer.httpAuthorizer.node.defaultChild as CfnAuthorizer).attrAuthorizerId,
     });
     expect(() => Template.fromStack(stack)).toThrow(/Route "POST \/raw" uses the authorizer but has no rule/);
   });
