@@ -21,6 +21,7 @@ import { Duration, Names, Stack, Token } from "aws-cdk-lib";
 import {
   AuthorizerPayloadVersion,
   CfnApi,
+  CfnAuthorizer,
   CfnRoute,
   HttpApi,
   HttpAuthorizer,
@@ -379,9 +380,11 @@ export class CognitoJwtHttpAuthorizer extends Construct {
       );
     }
     const ours = this.httpAuthorizer.authorizerId;
-    if (cfn.authorizerId !== ours) {
-      const type = cfn.authorizationType ?? "NONE";
-      if (type !== "NONE" || cfn.authorizerId !== undefined) {
+    const type = cfn.authorizationType ?? "NONE";
+    // API Gateway uses AuthorizerId only with AuthorizationType CUSTOM: a route that names this
+    // authorizer with NONE is open, so it is switched to CUSTOM like a route without authorization.
+    if (cfn.authorizerId !== ours || type !== "CUSTOM") {
+      if (type !== "NONE" || (cfn.authorizerId !== undefined && cfn.authorizerId !== ours)) {
         throw new Error(
           `Route "${key}" already uses ${type} authorization: create it without authorization, or ` +
             "with `authorizer` set to this construct's `authorizer`.",
@@ -419,6 +422,10 @@ export class CognitoJwtHttpAuthorizer extends Construct {
         Stack.of(scope) === stack &&
         JSON.stringify(stack.resolve(a)) === JSON.stringify(stack.resolve(b)));
     const ourId = this.httpAuthorizer.authorizerId;
+    // The authorizer's Ref and its AuthorizerId attribute are the same id to API Gateway.
+    const ourAttr = (this.httpAuthorizer.node.defaultChild as CfnAuthorizer).attrAuthorizerId;
+    const namesUs = (node: CfnRoute): boolean =>
+      same(node, node.authorizerId, ourId) || same(node, node.authorizerId, ourAttr);
     const existing = new Set<string>();
     const guarded = new Set<string>();
     // Every route of the API in the app, HttpRoute's and raw CfnRoutes alike (an imported API's
@@ -427,15 +434,47 @@ export class CognitoJwtHttpAuthorizer extends Construct {
       if (!(node instanceof CfnRoute) || !same(node, node.apiId, this.httpApi.apiId)) continue;
       const key = node.routeKey;
       if (Token.isUnresolved(key)) {
-        if (same(node, node.authorizerId, ourId)) {
+        if (namesUs(node)) {
           errors.push(
             `${node.node.path} uses this authorizer with a route key unknown at synth: its rule cannot be checked.`,
           );
         }
         continue;
       }
+      if (existing.has(key)) {
+        // API Gateway selects a route by its key, so an API has one route per key
+        // (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html):
+        // with two, the check above would prove the rule for one and not say which deploys.
+        errors.push(
+          `The HTTP API has two routes "${key}" (${node.node.path} is the second): give each route key one route.`,
+        );
+      }
       existing.add(key);
-      if (same(node, node.authorizerId, ourId)) guarded.add(key);
+      if (namesUs(node)) {
+        // API Gateway uses AuthorizerId only with AuthorizationType CUSTOM (NONE, the default, is
+        // open access): such a route is not guarded by this authorizer, whatever its rule says.
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-route.html
+        const type = node.authorizationType ?? "NONE";
+        if (type !== "CUSTOM") {
+          errors.push(
+            `Route "${key}" names this authorizer with AuthorizationType ${type}, so API Gateway does not ` +
+              "call it for the route: set authorizationType to CUSTOM (or use protectRoute), or remove authorizerId.",
+          );
+          continue;
+        }
+        // A route's AuthorizationScopes are checked by API Gateway for JWT authorizers only: on this
+        // route they would be silently unenforced (HttpApi's defaultAuthorizationScopes sets them).
+        // https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-routes-routeid.html
+        const scopes = node.authorizationScopes;
+        if (scopes !== undefined && (Token.isUnresolved(scopes) || scopes.length > 0)) {
+          errors.push(
+            `Route "${key}" uses this authorizer with AuthorizationScopes ${JSON.stringify(scopes)}, which ` +
+              "API Gateway checks only for JWT authorizers: put the scopes in the route's rule " +
+              "({ scopes }) and drop them from the route (and from HttpApi's defaultAuthorizationScopes).",
+          );
+        }
+        guarded.add(key);
+      }
     }
     for (const key of this.routes.keys()) {
       if (!existing.has(key)) {

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Duration, Stack } from "aws-cdk-lib";
 import {
+  CfnAuthorizer,
   CfnRoute,
   HttpApi,
   HttpMethod,
@@ -411,6 +412,80 @@ describe("refusals", () => {
       authorizerId: authorizer.httpAuthorizer.authorizerId,
     });
     expect(() => Template.fromStack(stack)).toThrow(/Route "POST \/raw" uses the authorizer but has no rule/);
+  });
+
+  test("a raw CfnRoute naming the authorizer by its AuthorizerId attribute is checked like one naming its Ref", () => {
+    // Protects: Fn::GetAtt [authorizer, AuthorizerId] is the same authorizer to API Gateway; a route
+    // using it without a rule must not slip past the check (a cached simple yes would answer it).
+    const { stack, httpApi, authorizer } = fixture();
+    new CfnRoute(stack, "Raw", {
+      apiId: httpApi.apiId,
+      routeKey: "POST /raw",
+      authorizationType: "CUSTOM",
+      authorizerId: (authorizer.httpAuthorizer.node.defaultChild as CfnAuthorizer).attrAuthorizerId,
+    });
+    expect(() => Template.fromStack(stack)).toThrow(/Route "POST \/raw" uses the authorizer but has no rule/);
+  });
+
+  test.each([undefined, "NONE", "AWS_IAM"])(
+    "a raw CfnRoute naming the authorizer with AuthorizationType %s fails the synth, rule or not",
+    (authorizationType) => {
+      // Protects: API Gateway uses AuthorizerId only with AuthorizationType CUSTOM, so such a route
+      // is not guarded by the authorizer (NONE: open to anyone) while its rule says it is.
+      const { stack, httpApi, authorizer } = fixture();
+      new CfnRoute(stack, "Raw", {
+        apiId: httpApi.apiId,
+        routeKey: "POST /raw",
+        ...(authorizationType !== undefined && { authorizationType }),
+        authorizerId: authorizer.httpAuthorizer.authorizerId,
+      });
+      authorizer.addRoute({ method: "POST", path: "/raw", rule: { groups: ["admins"] } });
+      expect(() => Template.fromStack(stack)).toThrow(
+        `Route "POST /raw" names this authorizer with AuthorizationType ${authorizationType ?? "NONE"}`,
+      );
+    },
+  );
+
+  test("protectRoute switches a route that names the authorizer with AuthorizationType NONE to CUSTOM", () => {
+    // Protects: protectRoute never records a rule for a route API Gateway leaves open.
+    const { stack, httpApi, authorizer } = fixture();
+    const raw = new HttpRoute(stack, "Half", {
+      httpApi,
+      routeKey: HttpRouteKey.with("/half", HttpMethod.GET),
+      integration,
+    });
+    (raw.node.defaultChild as CfnRoute).authorizerId = authorizer.httpAuthorizer.authorizerId;
+    authorizer.protectRoute(raw, {});
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties("AWS::ApiGatewayV2::Route", {
+      RouteKey: "GET /half",
+      AuthorizationType: "CUSTOM",
+    });
+  });
+
+  test("a route of the authorizer with authorization scopes (HttpApi's defaultAuthorizationScopes) fails the synth", () => {
+    // Protects: API Gateway checks a route's AuthorizationScopes only for JWT authorizers, so scopes
+    // set there would be silently unenforced; the route's rule is where scopes go.
+    const { stack } = fixture(
+      { routes: [{ method: "POST", path: "/items", integration, rule: {} }] },
+      (s) => new HttpApi(s, "Api", { defaultAuthorizationScopes: ["items/write"] }),
+    );
+    expect(() => Template.fromStack(stack)).toThrow(
+      'Route "POST /items" uses this authorizer with AuthorizationScopes ["items/write"]',
+    );
+  });
+
+  test("a route key defined twice on the API (HttpApi's defaultIntegration and defaultRoute) fails the synth", () => {
+    // Protects: an open $default (HttpApi's defaultIntegration, no authorizer) next to the guarded one
+    // passed the check, which saw the guarded one; one route per key is what API Gateway selects by.
+    const { stack } = fixture(
+      { defaultRoute: { integration, rule: {} } },
+      (s) =>
+        new HttpApi(s, "Api", {
+          defaultIntegration: new HttpUrlIntegration("Open", "https://open.example.com"),
+        }),
+    );
+    expect(() => Template.fromStack(stack)).toThrow('The HTTP API has two routes "$default"');
   });
 
   test("the same route twice, a malformed path, and a route added after staging are refused", () => {

@@ -142,6 +142,16 @@ describe("HTTP API readers", () => {
     expect(() => read(edited(type, edit))).toThrow(message);
   });
 
+  it("refuse a named stage next to the $default stage (its URLs have a prefix the local API does not serve)", () => {
+    // Protects: a request to /prod/items would otherwise be routed as the $default stage's /prod/items.
+    const template = fixture();
+    const resources = template.Resources as unknown as Mutable;
+    const stage = Object.values(resources).find((r) => r.Type === "AWS::ApiGatewayV2::Stage")!;
+    resources["ProdStage"] = { Type: stage.Type, Properties: { ...stage.Properties, StageName: "prod" } };
+    expect(() => read(template)).toThrow(TemplateError);
+    expect(() => read(template)).toThrow(/ProdStage: the local HTTP API serves the \$default stage only/);
+  });
+
   it("refuse a second HTTP API in the stack", () => {
     const template = fixture();
     const resources = template.Resources as unknown as Mutable;

@@ -52,6 +52,14 @@ export function readHttpApi(
       `${logicalId}: the local HTTP API serves the $default stage (auto-deployed, no path prefix); this API has ${names}`,
     );
   }
+  // A named stage serves the routes under /<stage>/, which the local HTTP API (no prefix) would route
+  // as $default-stage paths: refused, not served differently.
+  const other = stages.find(([id]) => id !== stage[0]);
+  if (other !== undefined) {
+    throw new TemplateError(
+      `${other[0]}: the local HTTP API serves the $default stage only; this API also has the stage ${String(other[1].Properties?.["StageName"])}`,
+    );
+  }
   if (stage[1].Properties?.["AutoDeploy"] !== true) {
     throw new TemplateError(
       `${stage[0]}: the $default stage is not AutoDeploy; the local HTTP API serves the routes as the template defines them, which only an auto-deployed stage does`,
