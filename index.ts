@@ -25,7 +25,7 @@ export {
   type ProtectedHttpDefaultRoute,
   type ProtectedHttpRoute,
 } from "./infra/constructs/cognito-jwt-http-authorizer";
-export type { ExtraUserPoolProps } from "./infra/constructs/authorizer-function";
+export type { AuthorizerFunctionProps, ExtraUserPoolProps } from "./infra/constructs/authorizer-function";
 export { AuthorizerLogLevel, AuthorizerTokenUse } from "./infra/constructs/authorizer-options";
 export {
   AuthorizerMonitoring,

@@ -55,16 +55,70 @@ export interface ExtraUserPoolProps {
   readonly tokenUse?: AuthorizerTokenUse;
 }
 
-/** What both constructs take for their function (the props of the same names). */
+/**
+ * The props both constructs (CognitoJwtAuthorizer, CognitoJwtHttpAuthorizer) take for the function:
+ * who issues the tokens, and how the function runs and is watched.
+ */
 export interface AuthorizerFunctionProps {
+  /** The user pool that issues the tokens (USER_POOL_ID). */
   readonly userPool: IUserPool;
+
+  /** App clients whose tokens are accepted (CLIENT_ID); at least one. */
   readonly userPoolClients: readonly IUserPoolClient[];
+
+  /**
+   * Which token callers present (TOKEN_USE). Access tokens are meant for APIs; ID tokens are
+   * meant for the client.
+   * @default AuthorizerTokenUse.ACCESS
+   */
   readonly tokenUse?: AuthorizerTokenUse;
+
+  /**
+   * More user pools whose tokens are accepted (EXTRA_USER_POOLS), each with its own clients: a
+   * token is checked against the pool its `iss` names, with that pool's clients only, and the
+   * context names the pool (`userPoolId`). For multi-tenant and migration setups.
+   * @default - only `userPool`
+   */
   readonly extraUserPools?: readonly ExtraUserPoolProps[];
+
+  /**
+   * How long API Gateway caches a result, per identity source (0 to 3600 seconds; 0 disables).
+   * A cached Allow outlives the token's `exp` by up to this long.
+   * @default Duration.minutes(5)
+   */
+  readonly resultsCacheTtl?: Duration;
+
+  /**
+   * Memory of the authorizer function, in MB.
+   * @default DEFAULT_AUTHORIZER_MEMORY_MB
+   */
   readonly memorySize?: number;
+
+  /**
+   * Retention of the authorizer's log group.
+   * @default RetentionDays.ONE_MONTH
+   */
   readonly logRetention?: RetentionDays;
+
+  /**
+   * Powertools log level of the function (POWERTOOLS_LOG_LEVEL).
+   * @default AuthorizerLogLevel.INFO - one line per refusal; Allows are logged at DEBUG only
+   */
   readonly logLevel?: AuthorizerLogLevel;
+
+  /**
+   * Metrics, alarms and a dashboard (README, "Operate it"): metric filters on the decision log line,
+   * so nothing is added to the request path. The dashboard shows the API's own metrics too.
+   * @default true
+   */
   readonly monitoring?: boolean;
+
+  /**
+   * How the monitoring is tuned (namespace, period, alarm thresholds and actions, dashboard).
+   * @default - AuthorizerMonitoring's defaults: alarms on JWKS unavailable, internal_error, function
+   * errors and throttles (any in 5 minutes) and p99 duration (above 1 s in 2 of 3 periods), no alarm
+   * action, and a dashboard
+   */
   readonly monitoringOptions?: AuthorizerMonitoringOptions;
 }
 

@@ -18,15 +18,15 @@ import {
   RequestAuthorizer,
   TokenAuthorizer,
 } from "aws-cdk-lib/aws-apigateway";
-import type { IUserPool, IUserPoolClient } from "aws-cdk-lib/aws-cognito";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
-import type { ILogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { ILogGroup } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { BEARER_VALIDATION_EXPRESSION } from "../../lambda/authorizer/bearer-token";
 import type { RouteRequirement, RouteRule } from "../../lambda/authorizer/contract";
 import { parseRoute, type RouteMethod, RouteSyntaxError } from "../../lambda/authorizer/route-match";
 import { compileRouteRules, RouteRulesError } from "../../lambda/authorizer/route-rules";
 import {
+  type AuthorizerFunctionProps,
   BASIC_EXECUTION_ROLE,
   createAuthorizerFunction,
   DEFAULT_AUTHORIZER_MEMORY_MB,
@@ -34,8 +34,7 @@ import {
   MAX_RESULTS_CACHE_TTL_SECONDS,
   validCacheTtl,
 } from "./authorizer-function";
-import type { AuthorizerMonitoring, AuthorizerMonitoringOptions } from "./authorizer-monitoring";
-import type { AuthorizerLogLevel, AuthorizerTokenUse } from "./authorizer-options";
+import type { AuthorizerMonitoring } from "./authorizer-monitoring";
 import { RouteRuleBook } from "./route-rule-book";
 
 export {
@@ -85,33 +84,12 @@ export interface ProtectedRoute {
   readonly rule: RouteRequirement;
 }
 
-export interface CognitoJwtAuthorizerProps {
+export interface CognitoJwtAuthorizerProps extends AuthorizerFunctionProps {
   /**
    * The API whose methods the authorizer guards: a `RestApi`, a `SpecRestApi`, or one imported with
    * `RestApi.fromRestApiAttributes`. An API Gateway authorizer belongs to one API.
    */
   readonly api: IRestApi;
-
-  /** The user pool that issues the tokens (USER_POOL_ID). */
-  readonly userPool: IUserPool;
-
-  /** App clients whose tokens are accepted (CLIENT_ID); at least one. */
-  readonly userPoolClients: readonly IUserPoolClient[];
-
-  /**
-   * Which token callers present (TOKEN_USE). Access tokens are meant for APIs; ID tokens are
-   * meant for the client.
-   * @default AuthorizerTokenUse.ACCESS
-   */
-  readonly tokenUse?: AuthorizerTokenUse;
-
-  /**
-   * More user pools whose tokens are accepted (EXTRA_USER_POOLS), each with its own clients: a
-   * token is checked against the pool its `iss` names, with that pool's clients only, and the
-   * context names the pool (`userPoolId`). For multi-tenant and migration setups.
-   * @default - only `userPool`
-   */
-  readonly extraUserPools?: readonly ExtraUserPoolProps[];
 
   /**
    * The guarded routes and their rules. More can be added with `addRoute` and `protectMethod`.
@@ -140,31 +118,6 @@ export interface CognitoJwtAuthorizerProps {
   readonly validationRegex?: string;
 
   /**
-   * How long API Gateway caches a result, per identity source (0 to 3600 seconds; 0 disables).
-   * A cached Allow outlives the token's `exp` by up to this long.
-   * @default Duration.minutes(5)
-   */
-  readonly resultsCacheTtl?: Duration;
-
-  /**
-   * Memory of the authorizer function, in MB.
-   * @default DEFAULT_AUTHORIZER_MEMORY_MB
-   */
-  readonly memorySize?: number;
-
-  /**
-   * Retention of the authorizer's log group.
-   * @default RetentionDays.ONE_MONTH
-   */
-  readonly logRetention?: RetentionDays;
-
-  /**
-   * Powertools log level of the function (POWERTOOLS_LOG_LEVEL).
-   * @default AuthorizerLogLevel.INFO - one line per Deny and per 401; Allows are logged at DEBUG only
-   */
-  readonly logLevel?: AuthorizerLogLevel;
-
-  /**
    * Declare to the function that its route rules list every method that uses this authorizer
    * (ROUTE_RULES_COMPLETE), which lets each caller's policy be the smaller of "Allow the permitted
    * routes" and "Allow everything but the forbidden ones". The synth-time check proves it for the
@@ -173,21 +126,6 @@ export interface CognitoJwtAuthorizerProps {
    * imported API (set it to true only if every method using this authorizer is defined here)
    */
   readonly routeRulesComplete?: boolean;
-
-  /**
-   * Metrics, alarms and a dashboard (README, "Operate it"): metric filters on the decision log line,
-   * so nothing is added to the request path.
-   * @default true
-   */
-  readonly monitoring?: boolean;
-
-  /**
-   * How the monitoring is tuned (namespace, period, alarm thresholds and actions, dashboard).
-   * @default - AuthorizerMonitoring's defaults: alarms on JWKS unavailable, internal_error, function
-   * errors and throttles (any in 5 minutes) and p99 duration (above 1 s in 2 of 3 periods), no alarm
-   * action, and a dashboard
-   */
-  readonly monitoringOptions?: AuthorizerMonitoringOptions;
 }
 
 /**

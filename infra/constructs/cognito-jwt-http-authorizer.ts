@@ -33,10 +33,9 @@ import {
   type IHttpApi,
   type IHttpRouteAuthorizer,
 } from "aws-cdk-lib/aws-apigatewayv2";
-import type { IUserPool, IUserPoolClient } from "aws-cdk-lib/aws-cognito";
 import { ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
-import type { ILogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { ILogGroup } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { loadConfig } from "../../lambda/authorizer/config";
 import {
@@ -50,9 +49,8 @@ import {
 } from "../../lambda/authorizer/contract";
 import { ConfigError } from "../../lambda/authorizer/errors";
 import { parseRoute, type RouteMethod, RouteSyntaxError } from "../../lambda/authorizer/route-match";
-import { createAuthorizerFunction, type ExtraUserPoolProps, validCacheTtl } from "./authorizer-function";
-import type { AuthorizerMonitoring, AuthorizerMonitoringOptions } from "./authorizer-monitoring";
-import type { AuthorizerLogLevel, AuthorizerTokenUse } from "./authorizer-options";
+import { type AuthorizerFunctionProps, createAuthorizerFunction, validCacheTtl } from "./authorizer-function";
+import type { AuthorizerMonitoring } from "./authorizer-monitoring";
 import { RouteRuleBook } from "./route-rule-book";
 
 /** The HTTP API identity source of the Authorization header, which every configuration must include. */
@@ -106,30 +104,12 @@ export interface ProtectedHttpDefaultRoute {
   readonly rule: RouteRequirement;
 }
 
-export interface CognitoJwtHttpAuthorizerProps {
+export interface CognitoJwtHttpAuthorizerProps extends AuthorizerFunctionProps {
   /**
    * The HTTP API whose routes the authorizer guards: an `HttpApi`, or one imported with
    * `HttpApi.fromHttpApiAttributes`. An API Gateway authorizer belongs to one API.
    */
   readonly httpApi: IHttpApi;
-
-  /** The user pool that issues the tokens (USER_POOL_ID). */
-  readonly userPool: IUserPool;
-
-  /** App clients whose tokens are accepted (CLIENT_ID); at least one. */
-  readonly userPoolClients: readonly IUserPoolClient[];
-
-  /**
-   * Which token callers present (TOKEN_USE).
-   * @default AuthorizerTokenUse.ACCESS
-   */
-  readonly tokenUse?: AuthorizerTokenUse;
-
-  /**
-   * More user pools whose tokens are accepted (EXTRA_USER_POOLS), each with its own clients.
-   * @default - only `userPool`
-   */
-  readonly extraUserPools?: readonly ExtraUserPoolProps[];
 
   /**
    * The guarded routes and their rules. More can be added with `addRoute` and `protectRoute`.
@@ -162,48 +142,12 @@ export interface CognitoJwtHttpAuthorizerProps {
   readonly identitySource?: readonly string[];
 
   /**
-   * How long API Gateway caches a result, per identity source (0 to 3600 seconds; 0 disables).
-   * @default Duration.minutes(5)
-   */
-  readonly resultsCacheTtl?: Duration;
-
-  /**
-   * Memory of the authorizer function, in MB.
-   * @default DEFAULT_AUTHORIZER_MEMORY_MB
-   */
-  readonly memorySize?: number;
-
-  /**
-   * Retention of the authorizer's log group.
-   * @default RetentionDays.ONE_MONTH
-   */
-  readonly logRetention?: RetentionDays;
-
-  /**
-   * Powertools log level of the function (POWERTOOLS_LOG_LEVEL).
-   * @default AuthorizerLogLevel.INFO
-   */
-  readonly logLevel?: AuthorizerLogLevel;
-
-  /**
    * Declare that the route rules list every route that uses this authorizer
    * (ROUTE_RULES_COMPLETE). The synth-time check proves it for the routes this app defines. IAM
    * responses need it (the function refuses them otherwise).
    * @default - true when `httpApi` is an HttpApi defined in this app; false for an imported API
    */
   readonly routeRulesComplete?: boolean;
-
-  /**
-   * Metrics, alarms and a dashboard, with the HTTP API's own metrics on it.
-   * @default true
-   */
-  readonly monitoring?: boolean;
-
-  /**
-   * How the monitoring is tuned.
-   * @default - AuthorizerMonitoring's defaults
-   */
-  readonly monitoringOptions?: AuthorizerMonitoringOptions;
 }
 
 /** `$request.header.X`, `$request.querystring.X`, `$context.X`, `$stageVariables.X`. */
