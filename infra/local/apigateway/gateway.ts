@@ -9,7 +9,6 @@
 
 import { randomBytes, randomUUID } from "node:crypto";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { AuthorizerCache } from "./authorizer-cache";
 import {
   type ValidatedAuthorizerOutput,
@@ -26,7 +25,7 @@ import {
 } from "./events";
 import { type GatewayResponseType, renderGatewayResponse, type RenderedResponse } from "./gateway-responses";
 import { FunctionError, type LambdaRunner } from "../lambda/lambda-runner";
-import { PortInUseError } from "../ports";
+import { closeServer, listenOn } from "../ports";
 import { templateMethodResolver, type TemplateMethodResolver } from "./route-table";
 import type { AuthorizerDefinition, StackDefinition } from "../cloud-assembly/stack-definition";
 
@@ -86,22 +85,11 @@ export class LocalGateway {
   }
 
   /** Listen; resolves with the API URL (`http://127.0.0.1:3000/prod/`), like the stack's ApiUrl output. */
-  listen(): Promise<string> {
+  async listen(): Promise<string> {
     const host = this.props.host ?? "127.0.0.1";
-    return new Promise((resolve, reject) => {
-      const onError = (err: NodeJS.ErrnoException): void => {
-        reject(
-          err.code === "EADDRINUSE" ? new PortInUseError("local API Gateway", this.props.port ?? 3000) : err,
-        );
-      };
-      this.server.once("error", onError);
-      this.server.listen(this.props.port ?? 3000, host, () => {
-        this.server.off("error", onError);
-        const { port } = this.server.address() as AddressInfo;
-        this.url = `http://${host}:${port}/${this.props.stack.stageName}/`;
-        resolve(this.url);
-      });
-    });
+    const port = await listenOn(this.server, "local API Gateway", this.props.port ?? 3000, host);
+    this.url = `http://${host}:${port}/${this.props.stack.stageName}/`;
+    return this.url;
   }
 
   get apiUrl(): string {
@@ -110,10 +98,7 @@ export class LocalGateway {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    return closeServer(this.server);
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

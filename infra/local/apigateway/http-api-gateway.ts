@@ -17,7 +17,6 @@
 
 import { randomBytes } from "node:crypto";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { AuthorizerCache } from "./authorizer-cache";
 import { MalformedAuthorizerOutputError } from "./authorizer-output";
 import { type HttpAuthorizerResult, validateHttpAuthorizerOutput } from "./http-api-authorizer-output";
@@ -32,7 +31,7 @@ import {
 import { httpRouteSelector, type HttpRouteSelector } from "./http-api-routes";
 import type { RequestLogLine } from "./gateway";
 import { FunctionError, type LambdaRunner } from "../lambda/lambda-runner";
-import { PortInUseError } from "../ports";
+import { closeServer, listenOn } from "../ports";
 import {
   type HttpApiDefinition,
   type HttpAuthorizerDefinition,
@@ -127,21 +126,11 @@ export class LocalHttpApiGateway {
   }
 
   /** Listen; resolves with the API URL (`http://127.0.0.1:3001/`): the `$default` stage has no prefix. */
-  listen(): Promise<string> {
+  async listen(): Promise<string> {
     const host = this.props.host ?? "127.0.0.1";
-    const wanted = this.props.port ?? 3001;
-    return new Promise((resolve, reject) => {
-      const onError = (err: NodeJS.ErrnoException): void => {
-        reject(err.code === "EADDRINUSE" ? new PortInUseError("local HTTP API", wanted) : err);
-      };
-      this.server.once("error", onError);
-      this.server.listen(wanted, host, () => {
-        this.server.off("error", onError);
-        const { port } = this.server.address() as AddressInfo;
-        this.url = `http://${host}:${port}/`;
-        resolve(this.url);
-      });
-    });
+    const port = await listenOn(this.server, "local HTTP API", this.props.port ?? 3001, host);
+    this.url = `http://${host}:${port}/`;
+    return this.url;
   }
 
   get apiUrl(): string {
@@ -150,10 +139,7 @@ export class LocalHttpApiGateway {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    return closeServer(this.server);
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

@@ -23,8 +23,7 @@
 
 import { createSign, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { PortInUseError } from "../ports";
+import { closeServer, listenOn } from "../ports";
 
 /** An app client as the token endpoint needs it (DescribeUserPoolClient's fields). */
 export interface TokenEndpointClient {
@@ -98,21 +97,12 @@ export class TokenEndpoint {
         },
       );
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", (err: NodeJS.ErrnoException) =>
-        reject(err.code === "EADDRINUSE" ? new PortInUseError("token endpoint", requested) : err),
-      );
-      server.listen(requested, host, () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
+    const port = await listenOn(server, "token endpoint", requested, host);
     return new TokenEndpoint(server, `http://${host}:${port}/oauth2/token`);
   }
 
   stop(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.closeAllConnections();
-      this.server.close(() => resolve());
-    });
+    return closeServer(this.server);
   }
 }
 
