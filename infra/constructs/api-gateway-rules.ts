@@ -20,3 +20,12 @@ export function assertStageName(name: string, label: string): void {
     );
   }
 }
+
+/** Stage throttling: a positive rate (requests per second) and a whole burst of at least 1. */
+export function assertStageThrottling(rate: number, burst: number): void {
+  if (!(rate > 0) || !Number.isInteger(burst) || burst < 1) {
+    throw new Error(
+      `Stage throttling needs a positive throttlingRateLimit and a whole throttlingBurstLimit of at least 1; got ${rate} and ${burst}.`,
+    );
+  }
+}

@@ -19,6 +19,7 @@ import {
 } from "aws-cdk-lib/aws-apigatewayv2";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
+import { assertStageThrottling } from "./api-gateway-rules";
 
 /**
  * One access log line per request, as JSON, every value quoted (API Gateway writes `-` for a value
@@ -87,11 +88,7 @@ export class ProtectedHttpApi extends Construct {
     this.corsAllowOrigin = props.corsAllowOrigin ?? "*";
     const rate = props.throttlingRateLimit ?? 50;
     const burst = props.throttlingBurstLimit ?? 100;
-    if (!(rate > 0) || !Number.isInteger(burst) || burst < 1) {
-      throw new Error(
-        `Stage throttling needs a positive throttlingRateLimit and a whole throttlingBurstLimit of at least 1; got ${rate} and ${burst}.`,
-      );
-    }
+    assertStageThrottling(rate, burst);
     this.accessLogGroup = new LogGroup(this, "AccessLogs", {
       retention: props.accessLogRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: props.accessLogRemovalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,

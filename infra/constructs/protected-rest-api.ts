@@ -15,7 +15,7 @@ import {
 } from "aws-cdk-lib/aws-apigateway";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
-import { assertStageName } from "./api-gateway-rules";
+import { assertStageName, assertStageThrottling } from "./api-gateway-rules";
 
 /**
  * One access log line per request, as JSON. Every value is quoted: API Gateway writes `-` for a
@@ -120,11 +120,7 @@ export class ProtectedRestApi extends Construct {
     this.corsAllowOrigin = props.corsAllowOrigin ?? "*";
     const rate = props.throttlingRateLimit ?? 50;
     const burst = props.throttlingBurstLimit ?? 100;
-    if (!(rate > 0) || !Number.isInteger(burst) || burst < 1) {
-      throw new Error(
-        `Stage throttling needs a positive throttlingRateLimit and a whole throttlingBurstLimit of at least 1; got ${rate} and ${burst}.`,
-      );
-    }
+    assertStageThrottling(rate, burst);
 
     this.accessLogGroup = new LogGroup(this, "AccessLogs", {
       retention: props.accessLogRetention ?? RetentionDays.ONE_MONTH,

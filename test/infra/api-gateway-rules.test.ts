@@ -5,6 +5,7 @@
 import { Stack } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { assertStageName } from "../../infra/constructs/api-gateway-rules";
+import { ProtectedHttpApi } from "../../infra/constructs/protected-http-api";
 import { ProtectedRestApi } from "../../infra/constructs/protected-rest-api";
 import { testApp } from "../helpers/cdk-app";
 
@@ -44,5 +45,19 @@ describe("stage names (CreateStage stageName)", () => {
     const stack = testStack();
     new ProtectedRestApi(stack, "Api", { stageName: "v1_beta-2" });
     Template.fromStack(stack).hasResourceProperties("AWS::ApiGateway::Stage", { StageName: "v1_beta-2" });
+  });
+});
+
+describe("stage throttling", () => {
+  it.each([
+    ["a zero rate", { throttlingRateLimit: 0 }],
+    ["a negative rate", { throttlingRateLimit: -1 }],
+    ["a fractional burst", { throttlingBurstLimit: 1.5 }],
+    ["a zero burst", { throttlingBurstLimit: 0 }],
+  ])("both sample APIs refuse %s at synth", (_case, props) => {
+    // Protects: a stage API Gateway would refuse during the deploy fails synth, with the rule.
+    const message = /^Stage throttling needs a positive throttlingRateLimit and a whole throttlingBurstLimit/;
+    expect(() => new ProtectedRestApi(testStack(), "Api", props)).toThrow(message);
+    expect(() => new ProtectedHttpApi(testStack(), "Api", props)).toThrow(message);
   });
 });
