@@ -48,6 +48,15 @@ export function authorizerFunctionOf(
   return { id, props: fn.Properties };
 }
 
+/** The Properties of every AWS::Lambda::Permission on the function with logical id `functionId`. */
+export function invokePermissionsOf(template: Template, functionId: string): ReturnType<typeof JSON.parse>[] {
+  return Object.values(
+    template.findResources("AWS::Lambda::Permission", {
+      Properties: { FunctionName: { "Fn::GetAtt": [functionId, "Arn"] } },
+    }),
+  ).map((permission) => permission.Properties);
+}
+
 export function shippedAuthorizer(
   stack: Stack,
   template: Template = Template.fromStack(stack),

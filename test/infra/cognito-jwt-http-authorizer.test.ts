@@ -28,7 +28,7 @@ import {
 import { loadConfig } from "../../lambda/authorizer/config";
 import type { EventFormat } from "../../lambda/authorizer/contract";
 import { testApp } from "../helpers/cdk-app";
-import { shippedAuthorizer } from "../helpers/shipped-rules";
+import { invokePermissionsOf, shippedAuthorizer } from "../helpers/shipped-rules";
 
 // An integration binds to one API of one app: a fresh one per test.
 let integration: HttpUrlIntegration;
@@ -253,13 +253,9 @@ describe("the invoke permission", () => {
     const { id } = shippedAuthorizer(stack, template, "http-2.0-simple");
     const [apiId] = Object.keys(template.findResources("AWS::ApiGatewayV2::Api"));
     const [authorizerId] = Object.keys(template.findResources("AWS::ApiGatewayV2::Authorizer"));
-    const permissions = Object.values(
-      template.findResources("AWS::Lambda::Permission", {
-        Properties: { FunctionName: { "Fn::GetAtt": [id, "Arn"] } },
-      }),
-    );
+    const permissions = invokePermissionsOf(template, id);
     expect(permissions).toHaveLength(1);
-    expect(permissions[0]!.Properties).toEqual({
+    expect(permissions[0]).toEqual({
       Action: "lambda:InvokeFunction",
       FunctionName: { "Fn::GetAtt": [id, "Arn"] },
       Principal: "apigateway.amazonaws.com",

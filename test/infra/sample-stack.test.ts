@@ -15,7 +15,7 @@ import { CognitoAuthorizerSampleStack, SAMPLE_STACK_ID } from "../../infra/sampl
 import { compileRouteRules } from "../../lambda/authorizer/route-rules";
 import { parseMethodArn } from "../../lambda/authorizer/method-arn";
 import { testApp } from "../helpers/cdk-app";
-import { authorizerFunctionOf, shippedAuthorizer } from "../helpers/shipped-rules";
+import { authorizerFunctionOf, invokePermissionsOf, shippedAuthorizer } from "../helpers/shipped-rules";
 
 function sampleStack(context: Record<string, unknown> = {}): CognitoAuthorizerSampleStack {
   const app = createApp(testApp(context));
@@ -423,13 +423,9 @@ describe("sample HTTP API", () => {
     const { id } = authorizerFunctionOf(template, "http-2.0-simple");
     const [apiId] = Object.keys(template.findResources("AWS::ApiGatewayV2::Api"));
     const [authorizerId] = Object.keys(template.findResources("AWS::ApiGatewayV2::Authorizer"));
-    const permissions = Object.values(
-      template.findResources("AWS::Lambda::Permission", {
-        Properties: { FunctionName: { "Fn::GetAtt": [id, "Arn"] } },
-      }),
-    );
+    const permissions = invokePermissionsOf(template, id);
     expect(permissions).toHaveLength(1);
-    const sourceArn = JSON.stringify(permissions[0]!.Properties.SourceArn);
+    const sourceArn = JSON.stringify(permissions[0].SourceArn);
     expect(sourceArn).toContain(JSON.stringify({ Ref: apiId }));
     expect(sourceArn).toContain('"/authorizers/",' + JSON.stringify({ Ref: authorizerId }));
   });
