@@ -23,7 +23,7 @@ import type { ILogGroup } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { BEARER_VALIDATION_EXPRESSION } from "../../lambda/authorizer/bearer-token";
 import type { RouteRequirement, RouteRule } from "../../lambda/authorizer/contract";
-import { parseRoute, type RouteMethod, RouteSyntaxError } from "../../lambda/authorizer/route-match";
+import type { RouteMethod } from "../../lambda/authorizer/route-match";
 import { compileRouteRules, RouteRulesError } from "../../lambda/authorizer/route-rules";
 import {
   type AuthorizerFunctionProps,
@@ -35,7 +35,7 @@ import {
   validCacheTtl,
 } from "./authorizer-function";
 import type { AuthorizerMonitoring } from "./authorizer-monitoring";
-import { RouteRuleBook } from "./route-rule-book";
+import { RouteRuleBook, routeKeyOf } from "./route-rule-book";
 
 export {
   BASIC_EXECUTION_ROLE,
@@ -289,7 +289,7 @@ export class CognitoJwtAuthorizer extends Construct {
   }
 
   private recordRoute(route: ProtectedRoute): string {
-    const key = routeKey(route);
+    const key = routeKeyOf(route);
     this.routes.add(key, route.rule);
     return key;
   }
@@ -383,18 +383,6 @@ function acknowledgeCognitoFinding(method: Method): void {
       "client, token use, expiry) and adds per-route scope and group rules that a " +
       "COGNITO_USER_POOLS authorizer cannot express.",
   });
-}
-
-/** `METHOD /path`, checked with the authorizer's own route grammar (route-match.ts), so synth and cold start agree. */
-function routeKey(route: ProtectedRoute): string {
-  const key = `${route.method} ${route.path}`;
-  try {
-    parseRoute(key);
-  } catch (err) {
-    if (err instanceof RouteSyntaxError) throw new Error(`Route "${key}": ${err.message}`, { cause: err });
-    throw err;
-  }
-  return key;
 }
 
 function assertRegex(source: string): void {

@@ -48,10 +48,10 @@ import {
   type RouteRule,
 } from "../../lambda/authorizer/contract";
 import { ConfigError } from "../../lambda/authorizer/errors";
-import { parseRoute, type RouteMethod, RouteSyntaxError } from "../../lambda/authorizer/route-match";
+import type { RouteMethod } from "../../lambda/authorizer/route-match";
 import { type AuthorizerFunctionProps, createAuthorizerFunction, validCacheTtl } from "./authorizer-function";
 import type { AuthorizerMonitoring } from "./authorizer-monitoring";
-import { RouteRuleBook } from "./route-rule-book";
+import { RouteRuleBook, routeKeyOf } from "./route-rule-book";
 
 /** The HTTP API identity source of the Authorization header, which every configuration must include. */
 export const HTTP_AUTHORIZATION_HEADER = "$request.header.Authorization";
@@ -463,18 +463,6 @@ export class CognitoJwtHttpAuthorizer extends Construct {
     }
     return errors;
   }
-}
-
-/** `METHOD /path`, checked with the authorizer's own route grammar, so synth and cold start agree. */
-function routeKeyOf(route: ProtectedHttpRoute): string {
-  const key = `${route.method} ${route.path}`;
-  try {
-    parseRoute(key);
-  } catch (err) {
-    if (err instanceof RouteSyntaxError) throw new Error(`Route "${key}": ${err.message}`, { cause: err });
-    throw err;
-  }
-  return key;
 }
 
 /**

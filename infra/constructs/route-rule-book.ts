@@ -4,7 +4,23 @@
 // synth-time validation but never shipped, so it is refused instead).
 
 import type { RouteRequirement, RouteRule } from "../../lambda/authorizer/contract";
+import { parseRoute, type RouteMethod, RouteSyntaxError } from "../../lambda/authorizer/route-match";
 import { validateRule } from "../../lambda/authorizer/route-rule-validation";
+
+/**
+ * `METHOD /path`, checked with the authorizer's own route grammar (route-match.ts), so synth and
+ * cold start agree (REST resource paths and HTTP API route keys share it).
+ */
+export function routeKeyOf(route: { readonly method: RouteMethod; readonly path: string }): string {
+  const key = `${route.method} ${route.path}`;
+  try {
+    parseRoute(key);
+  } catch (err) {
+    if (err instanceof RouteSyntaxError) throw new Error(`Route "${key}": ${err.message}`, { cause: err });
+    throw err;
+  }
+  return key;
+}
 
 export class RouteRuleBook {
   private readonly requirements = new Map<string, RouteRequirement>();
